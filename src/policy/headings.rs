@@ -1,0 +1,170 @@
+//! Heading ids and the table of contents.
+
+use crate::text::{push_escaped, push_uint};
+
+/// One heading as listed in the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TocEntry {
+    /// Heading level, 1–6.
+    pub level: u8,
+    /// The id its anchor points to.
+    pub id: String,
+    /// Its plain text.
+    pub text: String,
+}
+
+/// Makes a readable id from heading text: letters and digits of any script are
+/// kept (so Japanese headings keep their Japanese), runs of spaces and dashes
+/// become one `-`, other punctuation is dropped.
+pub fn slug(text: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '_' {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_whitespace() || c == '-' || c == '\u{3000}' {
+            dash = true;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("section");
+    }
+    out
+}
+
+/// Hands out ids that are unique within one document.
+#[derive(Default)]
+pub struct IdSet {
+    used: Vec<String>,
+}
+
+impl IdSet {
+    /// Marks `id` as taken (explicit ids given in the Markdown).
+    pub fn reserve(&mut self, id: &str) {
+        self.used.push(id.to_string());
+    }
+
+    /// `base`, or `base-2`, `base-3`… if taken.
+    pub fn unique(&mut self, base: &str) -> String {
+        let mut id = base.to_string();
+        let mut n = 2u64;
+        while self.used.contains(&id) {
+            id = base.to_string();
+            id.push('-');
+            push_uint(&mut id, n);
+            n += 1;
+        }
+        self.used.push(id.clone());
+        id
+    }
+}
+
+/// Writes the table of contents as nested lists, levels 2..=`depth`.
+pub fn toc_html(entries: &[TocEntry], depth: u8, title: &str) -> String {
+    let listed: Vec<&TocEntry> = entries
+        .iter()
+        .filter(|e| e.level >= 2 && e.level <= depth)
+        .collect();
+    if listed.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(
+        "<nav class=\"doui-toc\" aria-labelledby=\"doui-toc-title\"><h2 id=\"doui-toc-title\" class=\"doui-toc-title\">",
+    );
+    push_escaped(&mut out, title);
+    out.push_str("</h2>");
+    // `open` holds the levels of the lists currently open.
+    let mut open: Vec<u8> = Vec::new();
+    for e in listed {
+        match open.last() {
+            Some(&top) if e.level > top => {
+                out.push_str("<ul>");
+                open.push(e.level);
+            }
+            Some(_) => {
+                while open.len() > 1 && e.level < *open.last().unwrap_or(&0) {
+                    out.push_str("</li></ul>");
+                    open.pop();
+                }
+                out.push_str("</li>");
+            }
+            None => {
+                out.push_str("<ul>");
+                open.push(e.level);
+            }
+        }
+        out.push_str("<li><a href=\"#");
+        push_escaped(&mut out, &e.id);
+        out.push_str("\">");
+        push_escaped(&mut out, &e.text);
+        out.push_str("</a>");
+    }
+    for _ in open {
+        out.push_str("</li></ul>");
+    }
+    out.push_str("</nav>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slug("第1条（目的）"), "第1条目的");
+        assert_eq!(slug("1 目的"), "1-目的");
+        assert_eq!(slug("  Hello, World! "), "hello-world");
+        assert_eq!(slug("Cookie の利用"), "cookie-の利用");
+        assert_eq!(slug("第1章　総　則"), "第1章-総-則");
+        assert_eq!(slug("!!!"), "section");
+        assert_eq!(slug("a -- b"), "a-b");
+    }
+
+    #[test]
+    fn unique_ids() {
+        let mut ids = IdSet::default();
+        ids.reserve("x-2");
+        assert_eq!(ids.unique("x"), "x");
+        assert_eq!(ids.unique("x"), "x-3");
+        assert_eq!(ids.unique("x"), "x-4");
+    }
+
+    #[test]
+    fn nested_toc() {
+        let e = |level, id: &str| TocEntry {
+            level,
+            id: id.into(),
+            text: id.into(),
+        };
+        let html = toc_html(
+            &[
+                e(1, "t"),
+                e(2, "a"),
+                e(3, "a1"),
+                e(4, "deep"),
+                e(2, "b"),
+                e(3, "b1"),
+                e(3, "b2"),
+            ],
+            3,
+            "目次",
+        );
+        assert_eq!(
+            html,
+            "<nav class=\"doui-toc\" aria-labelledby=\"doui-toc-title\"><h2 id=\"doui-toc-title\" class=\"doui-toc-title\">目次</h2>\
+             <ul><li><a href=\"#a\">a</a><ul><li><a href=\"#a1\">a1</a></li></ul></li>\
+             <li><a href=\"#b\">b</a><ul><li><a href=\"#b1\">b1</a></li><li><a href=\"#b2\">b2</a></li></ul></li></ul></nav>"
+        );
+        // A document that starts deeper than level 2 still nests correctly.
+        let html = toc_html(&[e(3, "x"), e(2, "y")], 3, "T");
+        assert!(
+            html.contains("<ul><li><a href=\"#x\">x</a></li><li><a href=\"#y\">y</a></li></ul>")
+        );
+        assert_eq!(toc_html(&[e(1, "only")], 3, "T"), "");
+    }
+}

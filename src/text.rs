@@ -1,0 +1,64 @@
+//! String building without `core::fmt`, which would cost kilobytes in the banner module.
+
+/// Appends the decimal digits of `n`.
+pub fn push_uint(out: &mut String, n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(b as char);
+    }
+}
+
+/// Appends `s` with the characters that are special in HTML text and attribute values escaped.
+pub fn push_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+/// Appends lowercase hexadecimal digits of `n`, `digits` of them.
+pub fn push_hex(out: &mut String, n: u64, digits: u32) {
+    for i in (0..digits).rev() {
+        let d = ((n >> (i * 4)) & 0xF) as u8;
+        out.push((if d < 10 { b'0' + d } else { b'a' + d - 10 }) as char);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_and_escapes() {
+        let mut s = String::new();
+        push_uint(&mut s, 0);
+        s.push(' ');
+        push_uint(&mut s, 18446744073709551615);
+        assert_eq!(s, "0 18446744073709551615");
+        let mut s = String::new();
+        push_escaped(&mut s, r#"<a href="x" onclick='y'>&</a>"#);
+        assert_eq!(
+            s,
+            "&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&lt;/a&gt;"
+        );
+        let mut s = String::new();
+        push_hex(&mut s, 0xabc, 6);
+        assert_eq!(s, "000abc");
+    }
+}

@@ -1,0 +1,1 @@
+//! The policy module's export: render Markdown to HTML in the page.
