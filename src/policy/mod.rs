@@ -148,6 +148,37 @@ pub fn version(source: &str) -> String {
     s
 }
 
+/// Whether a list item's text starts with a marker of its own, as Japanese legal
+/// texts number their items: `(1)`, `（２）`, `ア `, `①`, `一 `, `1 `.
+fn has_own_marker(text: &str) -> bool {
+    let mut chars = text.chars();
+    let (Some(first), second) = (chars.next(), chars.next()) else {
+        return false;
+    };
+    let spaced = |c: Option<char>| matches!(c, Some(' ' | '\u{3000}' | '、'));
+    match first {
+        '(' | '（' => text.chars().take(8).any(|c| c == ')' || c == '）'),
+        '\u{2460}'..='\u{2473}' => true,
+        '\u{30A1}'..='\u{30FA}'
+        | '一'
+        | '二'
+        | '三'
+        | '四'
+        | '五'
+        | '六'
+        | '七'
+        | '八'
+        | '九'
+        | '十' => spaced(second),
+        '0'..='9' | '０'..='９' => {
+            let rest =
+                text.trim_start_matches(|c: char| c.is_ascii_digit() || ('０'..='９').contains(&c));
+            spaced(rest.chars().next())
+        }
+        _ => false,
+    }
+}
+
 /// Renders a policy. `config` fills the `doui-cookies` and `doui-transmissions` tables.
 pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyError> {
     let (fm, body, body_line) = front_matter::split(source)?;
@@ -257,10 +288,20 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
         }
     }
 
-    // Pass 2: give every heading a unique id and collect the outline.
+    // Pass 2: give every heading a unique id and collect the outline; lists whose
+    // items carry their own markers lose the bullet.
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
+        if matches!(events[i], Event::Start(Tag::List(None))) {
+            let first_text = events[i + 1..].iter().find_map(|e| match e {
+                Event::Text(t) => Some(t),
+                _ => None,
+            });
+            if first_text.is_some_and(|t| has_own_marker(t)) {
+                events[i] = Event::Html("<ul class=\"doui-marked\">\n".into());
+            }
+        }
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
             let level = *level as u8;
             let mut plain = String::new();

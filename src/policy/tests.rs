@@ -1,1 +1,227 @@
+use super::*;
 
+const CONFIG: &str = r#"{
+  "revision": 3,
+  "categories": [
+    { "id": "necessary", "required": true, "title": {"ja": "必須", "en": "Necessary"},
+      "description": "x",
+      "services": [{ "id": "login", "name": {"ja": "ログイン", "en": "Login"},
+        "provider": {"ja": "当サイト", "en": "This site"}, "purpose": {"ja": "ログイン状態の維持", "en": "Keeps you logged in"},
+        "cookies": [{ "name": "wordpress_logged_in_*", "lifetime": "2d",
+                      "note": {"ja": "「ログイン状態を保存する」では2週間", "en": "2 weeks with Remember me"} }] }] },
+    { "id": "preferences", "title": {"ja": "機能", "en": "Preferences"}, "description": "x",
+      "services": [{ "id": "comments", "name": {"ja": "コメント", "en": "Comments"},
+        "provider": {"ja": "当サイト", "en": "This site"}, "purpose": {"ja": "コメント欄への入力の省略", "en": "Fills in the comment form"},
+        "cookies": [{ "name": "comment_author_*", "lifetime": "1y" }] }] },
+    { "id": "analytics", "title": {"ja": "アクセス解析", "en": "Analytics"}, "description": "x",
+      "services": [{ "id": "google-analytics", "name": {"ja": "Google アナリティクス", "en": "Google Analytics"},
+        "provider": "Google LLC", "purpose": {"ja": "アクセス解析", "en": "Statistics"},
+        "privacyUrl": "https://policies.google.com/privacy",
+        "cookies": [{ "name": "_ga", "lifetime": "2y" }],
+        "transmissions": [{ "data": {"ja": "閲覧したページのURL、IPアドレス、Cookie ID（_ga）", "en": "page URL, IP address, cookie ID (_ga)"},
+          "purposeSite": {"ja": "サイトの改善", "en": "Improving the site"},
+          "purposeRecipient": {"ja": "Google のサービスの提供", "en": "Providing Google's services"} }] }] }
+  ]
+}"#;
+
+fn config() -> Config {
+    Config::from_json(CONFIG).unwrap()
+}
+
+fn html(src: &str) -> String {
+    render(src, Some(&config())).unwrap().html
+}
+
+#[test]
+fn headings_get_readable_unique_ids_and_a_toc() {
+    let p = render(
+        "# 方針\n\n## 第1条（目的）\n\n## 第1条（目的）\n\n### Cookie の利用\n\n## Custom {#mine}\n",
+        None,
+    )
+    .unwrap();
+    let ids: Vec<_> = p.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["方針", "第1条目的", "第1条目的-2", "cookie-の利用", "mine"]
+    );
+    assert!(p.html.contains("<h2 id=\"第1条目的-2\">第1条（目的）</h2>"));
+    assert!(p.html.contains(
+        "<li><a href=\"#第1条目的-2\">第1条（目的）</a><ul><li><a href=\"#cookie-の利用\">"
+    ));
+    assert_eq!(p.title, "方針");
+    // The table of contents comes right after the title.
+    let h1_end = p.html.find("</h1>").unwrap();
+    let toc = p.html.find("<nav class=\"doui-toc\"").unwrap();
+    assert!(toc > h1_end && toc < p.html.find("<h2 id=\"第1条目的\"").unwrap());
+}
+
+#[test]
+fn toc_can_be_turned_off_or_deepened() {
+    let src = "---\ntoc: false\n---\n# T\n\n## A\n";
+    assert!(!render(src, None).unwrap().html.contains("doui-toc"));
+    let src = "---\ntoc: 4\n---\n# T\n\n## A\n\n### B\n\n#### C\n";
+    assert!(render(src, None).unwrap().html.contains("href=\"#c\""));
+}
+
+#[test]
+fn raw_html_is_escaped() {
+    let out =
+        html("<script>alert(1)</script>\n\nText <img src=x onerror=alert(1)> and <b>bold</b>.\n");
+    assert!(!out.contains("<script>"));
+    assert!(!out.contains("<img"));
+    assert!(!out.contains("<b>"));
+    assert!(out.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(out.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}
+
+#[test]
+fn unsafe_links_are_neutralised_and_external_ones_open_safely() {
+    let out = html(
+        "[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html,x) [d](vbscript:x) \
+         [e](/local) [f](https://example.com/) [g](mailto:a@example.jp) <javascript:alert(1)>\n",
+    );
+    assert_eq!(out.matches("<a ").count(), 3, "{out}");
+    assert!(
+        !out.to_ascii_lowercase().contains("href=\"javascript"),
+        "{out}"
+    );
+    assert!(out.contains("<a href=\"/local\">e</a>"));
+    assert!(out.contains(
+        "<a href=\"https://example.com/\" target=\"_blank\" rel=\"noopener noreferrer\">f<span class=\"doui-sr\">（新しいタブで開きます）</span></a>"
+    ));
+    assert!(out.contains("<a href=\"mailto:a@example.jp\">g</a>"));
+    // The text of a neutralised link stays readable.
+    assert!(out.contains("<p>a b c d <a href=\"/local\">"), "{out}");
+}
+
+#[test]
+fn attribute_breaking_urls_stay_inside_the_attribute() {
+    let out = html("[x](/a\"onmouseover=\"alert(1))\n\n[y](</p\" onclick=\"x>)\n");
+    assert!(!out.contains("\"onmouseover"), "{out}");
+    assert!(!out.contains("\" onclick"), "{out}");
+}
+
+#[test]
+fn only_local_images_load() {
+    let out = html("![logo](/logo.png) ![pixel](https://tracker.example/p.gif) ![d](data:image/png;base64,AA)\n");
+    assert!(out.contains("<img src=\"/logo.png\" alt=\"logo\""));
+    assert!(!out.contains("tracker.example"));
+    assert!(!out.contains("data:image"));
+    assert!(out.contains("pixel"));
+}
+
+#[test]
+fn tables_footnotes_strikethrough() {
+    let out = html("| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1] ~~old~~\n\n[^1]: The note.\n");
+    assert!(out.contains("<div class=\"doui-table\" tabindex=\"0\"><table>"));
+    assert!(out.contains("<del>old</del>"));
+    assert!(out.contains("footnote-definition"));
+}
+
+#[test]
+fn cookie_directive_builds_tables_from_config() {
+    let out = html("```doui-cookies\n```\n");
+    assert!(out.contains("<caption>必須</caption>"));
+    assert!(out.contains("<code>wordpress_logged_in_*</code>"));
+    assert!(out.contains("<td>2日（「ログイン状態を保存する」では2週間）</td>"));
+    assert!(out.contains("<td>1年</td>"));
+    assert!(out.contains("<td>2年</td>"));
+    assert!(out.contains("<td>ファーストパーティ</td>"));
+    assert!(out.contains("<th scope=\"col\">保存期間</th>"));
+    let en = render(
+        "---\nlang: en\n---\n```doui-cookies\ncategory: preferences\n```\n",
+        Some(&config()),
+    )
+    .unwrap()
+    .html;
+    assert!(en.contains("<caption>Preferences</caption>"));
+    assert!(en.contains("<td>1 year</td>"));
+    assert!(!en.contains("_ga"));
+}
+
+#[test]
+fn transmission_directive_lists_what_to_whom_for_what() {
+    let out = html("```doui-transmissions\n```\n");
+    for want in [
+        "<th scope=\"col\">送信先</th>",
+        "<th scope=\"col\">送信される情報</th>",
+        "<th scope=\"col\">当サイトの利用目的</th>",
+        "<th scope=\"col\">送信先での利用目的</th>",
+        "<td>Google LLC（Google アナリティクス）</td>",
+        "<td>閲覧したページのURL、IPアドレス、Cookie ID（_ga）</td>",
+        "<td>サイトの改善</td>",
+        "<td>Google のサービスの提供</td>",
+    ] {
+        assert!(out.contains(want), "missing {want} in {out}");
+    }
+}
+
+#[test]
+fn directive_errors_name_the_line() {
+    let err = |src: &str, cfg: Option<&Config>| render(src, cfg).unwrap_err().to_string();
+    assert_eq!(
+        err("# T\n\n```doui-cookie\n```\n", Some(&config())),
+        "policy line 3: unknown block `doui-cookie` (doui knows doui-cookies and doui-transmissions)"
+    );
+    assert_eq!(
+        err("---\ntitle: T\n---\n# T\n\n```doui-cookies\n```\n", None),
+        "policy line 6: `doui-cookies` builds its table from the site config, but no config was given"
+    );
+    assert_eq!(
+        err("```doui-transmissions\ncategory: preferences\n```\n", Some(&config())),
+        "policy line 1: `doui-transmissions`: the config declares no transmissions for the selected categories"
+    );
+    assert_eq!(
+        err("```doui-cookies\ncategory: ads\n```\n", Some(&config())),
+        "policy line 1: the config has no category `ads`"
+    );
+    assert_eq!(
+        err(
+            "\n```doui-cookies\ncategory: analytics\nsort: name\n```\n",
+            Some(&config())
+        ),
+        "policy line 4: directive options are written `category: id, id`"
+    );
+    assert_eq!(
+        err("---\ndate: 2024-01-01\n---\n", None),
+        "policy line 2: unknown front matter key (use title, lang, organization, effective, revised, toc)"
+    );
+}
+
+#[test]
+fn other_code_blocks_are_code() {
+    let out = html("```rust\nfn main() {}\n```\n");
+    assert!(out.contains("<pre><code class=\"language-rust\">fn main() {}"));
+}
+
+#[test]
+fn own_markers_drop_the_bullet() {
+    let out =
+        html("- (1) 一つ目\n- (2) 二つ目\n  - ア 細目\n  - イ 細目\n\n段落\n\n- 普通の箇条\n");
+    assert_eq!(out.matches("<ul class=\"doui-marked\">").count(), 2);
+    assert!(out.contains("<ul>\n<li>普通の箇条"));
+    for yes in ["(1) x", "（２） x", "ア x", "① x", "一 x", "10 x", "２　x"] {
+        assert!(has_own_marker(yes), "{yes}");
+    }
+    for no in ["アクセス", "一般", "2024年", "Cookie", ""] {
+        assert!(!has_own_marker(no), "{no}");
+    }
+}
+
+#[test]
+fn version_and_meta_are_shown() {
+    let src = "---\neffective: 2023-09-04\nrevised: 2025-08-26\n---\n# T\n";
+    let p = render(src, None).unwrap();
+    assert_eq!(p.version, version(src));
+    assert_eq!(p.version.len(), 8);
+    assert_eq!(version(src), version(&src.replace('\n', "\r\n")));
+    assert_ne!(version(src), version("# T\n"));
+    assert!(p.html.contains("data-version=\"") && p.html.contains(&p.version));
+    assert!(p
+        .html
+        .contains("施行日 <time datetime=\"2023-09-04\">2023-09-04</time>"));
+    assert!(p.html.contains("改定日 <time datetime=\"2025-08-26\">"));
+    assert!(p
+        .html
+        .starts_with("<article class=\"doui-policy\" lang=\"ja\""));
+}

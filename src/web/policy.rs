@@ -1,1 +1,77 @@
-//! The policy module's export: render Markdown to HTML in the page.
+//! The policy module's exports: render Markdown to HTML and put it into the page.
+
+use wasm_bindgen::prelude::*;
+
+use crate::config::Config;
+use crate::policy;
+
+/// A rendered policy, as JavaScript sees it.
+#[wasm_bindgen]
+pub struct RenderedPolicy {
+    html: String,
+    title: String,
+    lang: String,
+    version: String,
+}
+
+#[wasm_bindgen]
+impl RenderedPolicy {
+    /// The `<article>` HTML; everything from the Markdown is escaped or checked.
+    #[wasm_bindgen(getter)]
+    pub fn html(&self) -> String {
+        self.html.clone()
+    }
+    /// The document title.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> String {
+        self.title.clone()
+    }
+    /// The language tag of the text.
+    #[wasm_bindgen(getter)]
+    pub fn lang(&self) -> String {
+        self.lang.clone()
+    }
+    /// Short hash of the source text.
+    #[wasm_bindgen(getter)]
+    pub fn version(&self) -> String {
+        self.version.clone()
+    }
+}
+
+fn render(markdown: &str, config_json: Option<String>) -> Result<policy::Policy, JsError> {
+    let config = match config_json {
+        Some(json) => Some(Config::from_json(&json).map_err(|e| JsError::new(&e.describe()))?),
+        None => None,
+    };
+    policy::render(markdown, config.as_ref()).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Renders policy Markdown; `config_json` (the site config as JSON text) fills the
+/// generated tables. Throws an `Error` naming the line and problem.
+#[wasm_bindgen(js_name = renderPolicy)]
+pub fn render_policy(
+    markdown: &str,
+    config_json: Option<String>,
+) -> Result<RenderedPolicy, JsError> {
+    let p = render(markdown, config_json)?;
+    Ok(RenderedPolicy {
+        html: p.html,
+        title: p.title,
+        lang: p.lang,
+        version: p.version,
+    })
+}
+
+/// Renders policy Markdown into `target`, replacing its content, and returns the
+/// policy's version. On error the target is left untouched and the error thrown.
+#[wasm_bindgen(js_name = mountPolicy)]
+pub fn mount_policy(
+    target: &web_sys::Element,
+    markdown: &str,
+    config_json: Option<String>,
+) -> Result<String, JsError> {
+    let p = render(markdown, config_json)?;
+    target.set_inner_html(&p.html);
+    target.set_attribute("data-doui-version", &p.version).ok();
+    Ok(p.version)
+}

@@ -1,0 +1,94 @@
+// Shared set-up for the end-to-end suites: one demo server (first party on
+// 127.0.0.1, "third party" on 127.0.0.2) and one headless Debian Chromium per
+// test file, a fresh browser context per test, and axe-core on demand.
+//
+// A new suite is a file `tests/e2e/<topic>.test.mjs`:
+//
+//   import { test } from 'node:test';
+//   import { setup } from './harness.mjs';
+//   const env = setup();
+//   test('…', async () => { const page = await env.page('/'); … });
+
+import { after, before } from 'node:test';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+import { startServer } from '../support/server.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// Keep the browser on loopback: no lookups of update, sync or account hosts.
+export const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE 127.0.0.2 , EXCLUDE localhost',
+];
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: chromiumArgs,
+  });
+}
+
+/** Registers before/after hooks; the returned object is filled in once they ran. */
+export function setup() {
+  const env = {
+    server: null,
+    browser: null,
+    contexts: [],
+    /** First-party origin, e.g. http://127.0.0.1:41234 */
+    origin: '',
+    /** Third-party origin on the second loopback address. */
+    thirdParty: '',
+    /** A fresh context (cookies, storage) with a page open at `path`. Options go to newContext. */
+    async page(path = '/', options = {}) {
+      const context = await env.browser.newContext({ locale: 'ja-JP', ...options });
+      env.contexts.push(context);
+      const page = await context.newPage();
+      page.errors = [];
+      page.on('pageerror', (e) => page.errors.push(e.message));
+      page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
+      if (path !== null) await page.goto(env.origin + path);
+      return page;
+    },
+    /** Requests the server saw on the third-party origin. */
+    thirdPartyRequests() {
+      return env.server.log.filter((r) => r.host.startsWith('127.0.0.2'));
+    },
+  };
+  before(async () => {
+    env.server = await startServer({ hosts: ['127.0.0.1', '127.0.0.2'] });
+    [env.origin, env.thirdParty] = env.server.urls;
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}
+
+/** Runs axe-core (WCAG 2.0–2.2 A and AA rules) on the page; returns the violations. */
+export async function axe(page, include) {
+  // Evaluated through the DevTools protocol, so a strict page CSP does not block it.
+  await page.evaluate(await axeSource);
+  return page.evaluate(async (include) => {
+    const result = await globalThis.axe.run(include ?? document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')).slice(0, 5),
+    }));
+  }, include);
+}

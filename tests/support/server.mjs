@@ -1,0 +1,91 @@
+// The demo site's static server, used by `./dev serve` and by the end-to-end tests.
+//
+// `/dist/` serves the built bundle, `/policies/` the Markdown policies, everything
+// else comes from `www/`. The same handler answers on a second loopback address
+// (127.0.0.2), which plays the third party whose content doui gates; every request
+// is logged with the host it reached, so tests can assert what did or did not load.
+
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const mounts = [
+  ['/dist/', join(root, 'dist')],
+  ['/policies/', join(root, 'policies')],
+  ['/', join(root, 'www')],
+];
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.md': 'text/markdown; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.gif': 'image/gif',
+  '.txt': 'text/plain; charset=utf-8',
+};
+
+function fileFor(pathname) {
+  for (const [prefix, dir] of mounts) {
+    if (pathname.startsWith(prefix)) {
+      const rel = normalize(decodeURIComponent(pathname.slice(prefix.length)));
+      if (rel.startsWith('..')) return null;
+      return join(dir, rel);
+    }
+  }
+  return null;
+}
+
+/**
+ * Starts the server on each host. Returns { log, urls, close }.
+ * `log` collects { host, method, path, time } for every request.
+ */
+export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = true } = {}) {
+  const log = [];
+  const handler = async (req, res) => {
+    const url = new URL(req.url, `http://${req.headers.host}`);
+    log.push({ host: url.host, method: req.method, path: url.pathname + url.search, time: Date.now() });
+    if (!quiet) console.log(req.method, url.host, url.pathname);
+    let file = fileFor(url.pathname);
+    try {
+      if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
+      const body = file && (await readFile(file));
+      res.writeHead(200, {
+        'content-type': types[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+      });
+      res.end(req.method === 'HEAD' ? undefined : body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('not found');
+    }
+  };
+  const servers = [];
+  let boundPort = port;
+  for (const host of hosts) {
+    const server = createServer(handler);
+    await new Promise((ok, fail) => {
+      server.once('error', fail);
+      server.listen(boundPort, host, ok);
+    });
+    boundPort = server.address().port;
+    servers.push(server);
+  }
+  return {
+    log,
+    port: boundPort,
+    urls: hosts.map((h) => `http://${h}:${boundPort}`),
+    close: () => Promise.all(servers.map((s) => new Promise((ok) => s.close(ok)))),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const port = Number(process.env.PORT ?? 8080);
+  const s = await startServer({ hosts: ['127.0.0.1', '127.0.0.2'], port, quiet: false });
+  console.log(`demo site: ${s.urls[0]}/   (third-party origin: ${s.urls[1]}/)`);
+}
