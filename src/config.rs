@@ -6,6 +6,9 @@
 //! [`ConfigError`] naming the line and the field, e.g.
 //! `line 12: categories[1].services[0].cookies[2].lifetime: …`.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 use crate::i18n::{push_span, Lang, Msg, Unit};
 use crate::json::{self, Kind, Value};
 use crate::text::push_uint;
@@ -30,6 +33,9 @@ pub struct Config {
     pub lang: Option<Lang>,
     /// Where the privacy policy page is.
     pub policy_url: Option<String>,
+    /// Version of the policy text per language (`doui version policy.md`), stored
+    /// with each consent so that it says which text the visitor could read.
+    pub policy_version: Option<Text>,
     /// How the choice is stored.
     pub cookie: CookieSettings,
     /// Whether a small floating button reopens the preferences.
@@ -223,7 +229,7 @@ impl Config {
             path: Vec::new(),
             problem: Problem::Syntax(e.error),
         })?;
-        read_config(&v)
+        Reader { path: Vec::new() }.config(&v)
     }
 
     /// All categories' and services' ids, the names the API accepts.
@@ -312,6 +318,8 @@ pub enum Problem {
     BadUrl,
     /// Consent lifetime outside 1..=395 days.
     DaysOutOfRange,
+    /// A policy version that is not the short hash `doui version` prints.
+    BadVersion,
     /// `revision` below 1.
     RevisionOutOfRange,
     /// A `texts` key that is not a known message.
@@ -342,6 +350,7 @@ impl Problem {
             Problem::BadCookieName => "cookie names use letters, digits and !#$%&'*+-.^_`|~ ('*' matches any run of characters)",
             Problem::BadUrl => "expected an http(s) URL or a path starting with '/'",
             Problem::DaysOutOfRange => "consent lifetime must be 1 to 395 days",
+            Problem::BadVersion => "expected the policy version printed by `doui version policy.md` (letters and digits)",
             Problem::RevisionOutOfRange => "revision must be 1 or more",
             Problem::UnknownText => "unknown text key (see the texts list in the config reference)",
             Problem::NoCategories => "at least one category is needed",
@@ -361,26 +370,6 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
-    fn new(v: &Value, problem: Problem) -> Self {
-        ConfigError {
-            line: v.line,
-            path: Vec::new(),
-            problem,
-        }
-    }
-
-    fn within(mut self, seg: &str) -> Self {
-        self.path.insert(0, seg.into());
-        self
-    }
-
-    fn within_index(self, i: usize) -> Self {
-        let mut s = String::from("[");
-        push_uint(&mut s, i as u64);
-        s.push(']');
-        self.within(&s)
-    }
-
     /// The field path as written in JSON terms: `categories[1].services[0].id`.
     pub fn field(&self) -> String {
         let mut s = String::new();
@@ -409,356 +398,488 @@ impl ConfigError {
 }
 
 type R<T> = Result<T, ConfigError>;
+type Fields = [(String, Value)];
 
-/// An object whose keys have been checked against the allowed ones.
-struct Obj<'a> {
-    v: &'a Value,
-    fields: &'a [(String, Value)],
+/// Turns JSON values into config types, keeping the path of the field being
+/// read so that any error can name it. Deliberately plain code without generic
+/// closures: this runs in the banner module, where every kilobyte counts.
+struct Reader {
+    path: Vec<String>,
 }
 
-impl<'a> Obj<'a> {
-    fn new(v: &'a Value, allowed: &[&str]) -> R<Obj<'a>> {
+fn field<'v>(fields: &'v Fields, key: &str) -> Option<&'v Value> {
+    fields
+        .iter()
+        .find(|(k, v)| k == key && v.kind != Kind::Null)
+        .map(|(_, v)| v)
+}
+
+impl Reader {
+    fn fail<T>(&self, v: &Value, problem: Problem) -> R<T> {
+        Err(ConfigError {
+            line: v.line,
+            path: self.path.clone(),
+            problem,
+        })
+    }
+
+    fn enter(&mut self, key: &str) {
+        self.path.push(key.into());
+    }
+
+    fn enter_index(&mut self, i: usize) {
+        let mut s = String::from("[");
+        push_uint(&mut s, i as u64);
+        s.push(']');
+        self.path.push(s);
+    }
+
+    fn leave(&mut self) {
+        self.path.pop();
+    }
+
+    /// The fields of an object, after checking that each key is allowed.
+    fn object<'v>(&mut self, v: &'v Value, allowed: &[&str]) -> R<&'v Fields> {
         let Kind::Object(fields) = &v.kind else {
-            return Err(ConfigError::new(v, Problem::ExpectedObject));
+            return self.fail(v, Problem::ExpectedObject);
         };
         for (k, fv) in fields {
             if !allowed.contains(&k.as_str()) {
-                return Err(ConfigError::new(fv, Problem::UnknownField).within(k));
+                self.enter(k);
+                return self.fail(fv, Problem::UnknownField);
             }
         }
-        Ok(Obj { v, fields })
+        Ok(fields)
     }
 
-    fn get(&self, key: &str) -> Option<&'a Value> {
-        self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v)
-    }
-
-    /// Reads an optional field with `f`, naming the field on error.
-    fn opt<T>(&self, key: &str, f: impl FnOnce(&'a Value) -> R<T>) -> R<Option<T>> {
-        match self.get(key) {
-            None
-            | Some(Value {
-                kind: Kind::Null, ..
-            }) => Ok(None),
-            Some(v) => f(v).map(Some).map_err(|e| e.within(key)),
+    fn items<'v>(&self, v: &'v Value) -> R<&'v [Value]> {
+        match &v.kind {
+            Kind::Array(items) => Ok(items),
+            _ => self.fail(v, Problem::ExpectedArray),
         }
     }
 
-    /// Reads a required field with `f`, naming the field on error.
-    fn req<T>(&self, key: &str, f: impl FnOnce(&'a Value) -> R<T>) -> R<T> {
-        self.opt(key, f)?
-            .ok_or_else(|| ConfigError::new(self.v, Problem::Missing).within(key))
+    /// Fails at field `key` of `fields` (or at `obj` when absent), naming the field.
+    fn fail_field<T>(&mut self, obj: &Value, fields: &Fields, key: &str, problem: Problem) -> R<T> {
+        self.enter(key);
+        self.fail(field(fields, key).unwrap_or(obj), problem)
     }
-}
 
-fn string(v: &Value) -> R<String> {
-    match &v.kind {
-        Kind::Str(s) if s.trim().is_empty() => Err(ConfigError::new(v, Problem::Empty)),
-        Kind::Str(s) => Ok(s.clone()),
-        _ => Err(ConfigError::new(v, Problem::ExpectedString)),
+    fn missing<T>(&mut self, obj: &Value, key: &str) -> R<T> {
+        self.enter(key);
+        self.fail(obj, Problem::Missing)
     }
-}
 
-fn boolean(v: &Value) -> R<bool> {
-    match v.kind {
-        Kind::Bool(b) => Ok(b),
-        _ => Err(ConfigError::new(v, Problem::ExpectedBool)),
+    fn string(&self, v: &Value) -> R<String> {
+        match &v.kind {
+            Kind::Str(s) if s.trim().is_empty() => self.fail(v, Problem::Empty),
+            Kind::Str(s) => Ok(s.clone()),
+            _ => self.fail(v, Problem::ExpectedString),
+        }
     }
-}
 
-fn uint(v: &Value) -> R<u32> {
-    match v.kind {
-        Kind::Int(n) if (0..=u32::MAX as i64).contains(&n) => Ok(n as u32),
-        _ => Err(ConfigError::new(v, Problem::ExpectedNumber)),
+    fn opt_string(&mut self, fields: &Fields, key: &str) -> R<Option<String>> {
+        let Some(v) = field(fields, key) else {
+            return Ok(None);
+        };
+        self.enter(key);
+        let s = self.string(v)?;
+        self.leave();
+        Ok(Some(s))
     }
-}
 
-fn array<T>(v: &Value, mut f: impl FnMut(&Value) -> R<T>) -> R<Vec<T>> {
-    let Kind::Array(items) = &v.kind else {
-        return Err(ConfigError::new(v, Problem::ExpectedArray));
-    };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| f(item).map_err(|e| e.within_index(i)))
-        .collect()
-}
-
-fn text(v: &Value) -> R<Text> {
-    match &v.kind {
-        Kind::Str(_) => string(v).map(|s| Text::same(&s)),
-        Kind::Object(fields) => {
-            let mut t = Text::default();
-            for (k, fv) in fields {
-                let slot = match Lang::from_tag(k) {
-                    Some(Lang::Ja) if k == "ja" => &mut t.ja,
-                    Some(Lang::En) if k == "en" => &mut t.en,
-                    _ => return Err(ConfigError::new(fv, Problem::UnknownLang).within(k)),
-                };
-                *slot = Some(string(fv).map_err(|e| e.within(k))?);
+    fn opt_bool(&mut self, fields: &Fields, key: &str) -> R<Option<bool>> {
+        match field(fields, key) {
+            None => Ok(None),
+            Some(Value {
+                kind: Kind::Bool(b),
+                ..
+            }) => Ok(Some(*b)),
+            Some(v) => {
+                self.enter(key);
+                self.fail(v, Problem::ExpectedBool)
             }
-            if t.ja.is_none() && t.en.is_none() {
-                return Err(ConfigError::new(v, Problem::Empty));
+        }
+    }
+
+    /// A whole number in `min..=max`, else `problem`.
+    fn opt_uint(
+        &mut self,
+        fields: &Fields,
+        key: &str,
+        min: u32,
+        max: u32,
+        problem: Problem,
+    ) -> R<Option<u32>> {
+        let Some(v) = field(fields, key) else {
+            return Ok(None);
+        };
+        self.enter(key);
+        let Kind::Int(n) = v.kind else {
+            return self.fail(v, Problem::ExpectedNumber);
+        };
+        if n < min as i64 || n > max as i64 {
+            return self.fail(v, problem);
+        }
+        self.leave();
+        Ok(Some(n as u32))
+    }
+
+    fn opt_text(&mut self, fields: &Fields, key: &str) -> R<Option<Text>> {
+        let Some(v) = field(fields, key) else {
+            return Ok(None);
+        };
+        self.enter(key);
+        let t = match &v.kind {
+            Kind::Str(_) => Text::same(&self.string(v)?),
+            Kind::Object(langs) => {
+                let mut t = Text::default();
+                for (k, lv) in langs {
+                    self.enter(k);
+                    let slot = match k.as_str() {
+                        "ja" => &mut t.ja,
+                        "en" => &mut t.en,
+                        _ => return self.fail(lv, Problem::UnknownLang),
+                    };
+                    *slot = Some(self.string(lv)?);
+                    self.leave();
+                }
+                if langs.is_empty() {
+                    return self.fail(v, Problem::Empty);
+                }
+                t
             }
-            Ok(t)
+            _ => return self.fail(v, Problem::ExpectedText),
+        };
+        self.leave();
+        Ok(Some(t))
+    }
+
+    fn text(&mut self, obj: &Value, fields: &Fields, key: &str) -> R<Text> {
+        match self.opt_text(fields, key)? {
+            Some(t) => Ok(t),
+            None => self.missing(obj, key),
         }
-        _ => Err(ConfigError::new(v, Problem::ExpectedText)),
     }
-}
 
-fn lang(v: &Value) -> R<Lang> {
-    match &v.kind {
-        Kind::Str(s) if s == "ja" => Ok(Lang::Ja),
-        Kind::Str(s) if s == "en" => Ok(Lang::En),
-        _ => Err(ConfigError::new(v, Problem::UnknownLang)),
-    }
-}
-
-fn url(v: &Value) -> R<String> {
-    let s = string(v)?;
-    let ok = (s.starts_with("https://") || s.starts_with("http://") || s.starts_with('/'))
-        && !s.starts_with("//")
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control());
-    if ok {
-        Ok(s)
-    } else {
-        Err(ConfigError::new(v, Problem::BadUrl))
-    }
-}
-
-fn id(v: &Value, seen: &mut Vec<String>) -> R<String> {
-    let s = string(v)?;
-    let mut chars = s.chars();
-    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-        && s.len() <= 64;
-    if !ok {
-        return Err(ConfigError::new(v, Problem::BadId));
-    }
-    if seen.contains(&s) {
-        return Err(ConfigError::new(v, Problem::DuplicateId));
-    }
-    seen.push(s.clone());
-    Ok(s)
-}
-
-/// Characters RFC 6265 allows in a cookie name, plus `*` for patterns.
-fn cookie_name(v: &Value) -> R<String> {
-    let s = string(v)?;
-    if s.bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
-    {
-        Ok(s)
-    } else {
-        Err(ConfigError::new(v, Problem::BadCookieName))
-    }
-}
-
-fn read_config(v: &Value) -> R<Config> {
-    let o = Obj::new(
-        v,
-        &[
-            "$schema",
-            "revision",
-            "siteName",
-            "lang",
-            "policyUrl",
-            "cookie",
-            "reopenButton",
-            "categories",
-            "texts",
-        ],
-    )?;
-    let revision = o.req("revision", |v| {
-        let n = uint(v)?;
-        if n == 0 {
-            return Err(ConfigError::new(v, Problem::RevisionOutOfRange));
+    /// An http(s) URL or a site path.
+    fn opt_url(&mut self, fields: &Fields, key: &str) -> R<Option<String>> {
+        let Some(s) = self.opt_string(fields, key)? else {
+            return Ok(None);
+        };
+        let ok = (s.starts_with("https://") || s.starts_with("http://") || s.starts_with('/'))
+            && !s.starts_with("//")
+            && !s.bytes().any(|b| b <= b' ' || b == 0x7f);
+        if !ok {
+            self.enter(key);
+            return match field(fields, key) {
+                Some(v) => self.fail(v, Problem::BadUrl),
+                None => Ok(None),
+            };
         }
-        Ok(n)
-    })?;
-    let cookie = o
-        .opt("cookie", read_cookie_settings)?
-        .unwrap_or(CookieSettings {
+        Ok(Some(s))
+    }
+
+    fn id(&mut self, obj: &Value, fields: &Fields, seen: &mut Vec<String>) -> R<String> {
+        let Some(s) = self.opt_string(fields, "id")? else {
+            return self.missing(obj, "id");
+        };
+        let b = s.as_bytes();
+        let ok = b.first().is_some_and(u8::is_ascii_lowercase)
+            && b.len() <= 64
+            && b.iter()
+                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
+        let problem = if !ok {
+            Problem::BadId
+        } else if seen.contains(&s) {
+            Problem::DuplicateId
+        } else {
+            seen.push(s.clone());
+            return Ok(s);
+        };
+        self.fail_field(obj, fields, "id", problem)
+    }
+
+    /// Characters RFC 6265 allows in a cookie name, plus `*` for patterns when `pattern`.
+    fn cookie_name(&mut self, v: &Value, pattern: bool) -> R<String> {
+        let s = self.string(v)?;
+        if s.bytes().all(|b| {
+            b.is_ascii_alphanumeric() || b"!#$%&'+-.^_`|~".contains(&b) || (pattern && b == b'*')
+        }) {
+            Ok(s)
+        } else {
+            self.fail(v, Problem::BadCookieName)
+        }
+    }
+
+    fn config(&mut self, v: &Value) -> R<Config> {
+        let o = self.object(
+            v,
+            &[
+                "$schema",
+                "revision",
+                "siteName",
+                "lang",
+                "policyUrl",
+                "policyVersion",
+                "cookie",
+                "reopenButton",
+                "categories",
+                "texts",
+            ],
+        )?;
+        let Some(revision) =
+            self.opt_uint(o, "revision", 1, u32::MAX, Problem::RevisionOutOfRange)?
+        else {
+            return self.missing(v, "revision");
+        };
+        let lang = match field(o, "lang") {
+            None => None,
+            Some(lv) => match &lv.kind {
+                Kind::Str(s) if s == "ja" => Some(Lang::Ja),
+                Kind::Str(s) if s == "en" => Some(Lang::En),
+                _ => {
+                    self.enter("lang");
+                    return self.fail(lv, Problem::UnknownLang);
+                }
+            },
+        };
+        let policy_version = self.opt_text(o, "policyVersion")?;
+        if let Some(t) = &policy_version {
+            let bad = |s: &Option<String>| {
+                s.as_ref()
+                    .is_some_and(|s| s.len() > 16 || !s.bytes().all(|b| b.is_ascii_alphanumeric()))
+            };
+            if bad(&t.ja) || bad(&t.en) {
+                return self.fail_field(v, o, "policyVersion", Problem::BadVersion);
+            }
+        }
+        let mut cookie = CookieSettings {
             name: DEFAULT_COOKIE_NAME.into(),
             days: DEFAULT_CONSENT_DAYS,
             domain: None,
-        });
-    let mut seen = Vec::new();
-    let categories = o.req("categories", |v| {
-        let cats = array(v, |c| read_category(c, &mut seen))?;
-        if cats.is_empty() {
-            return Err(ConfigError::new(v, Problem::NoCategories));
-        }
-        Ok(cats)
-    })?;
-    Ok(Config {
-        revision,
-        site_name: o.opt("siteName", text)?,
-        lang: o.opt("lang", lang)?,
-        policy_url: o.opt("policyUrl", url)?,
-        cookie,
-        reopen_button: o.opt("reopenButton", boolean)?.unwrap_or(true),
-        categories,
-        texts: o.opt("texts", read_texts)?.unwrap_or_default(),
-    })
-}
-
-fn read_cookie_settings(v: &Value) -> R<CookieSettings> {
-    let o = Obj::new(v, &["name", "days", "domain"])?;
-    Ok(CookieSettings {
-        name: o
-            .opt("name", |v| {
-                let n = cookie_name(v)?;
-                if n.contains('*') {
-                    return Err(ConfigError::new(v, Problem::BadCookieName));
-                }
-                Ok(n)
-            })?
-            .unwrap_or_else(|| DEFAULT_COOKIE_NAME.into()),
-        days: o
-            .opt("days", |v| {
-                let d = uint(v)?;
-                if d == 0 || d > MAX_CONSENT_DAYS {
-                    return Err(ConfigError::new(v, Problem::DaysOutOfRange));
-                }
-                Ok(d)
-            })?
-            .unwrap_or(DEFAULT_CONSENT_DAYS),
-        domain: o.opt("domain", |v| {
-            let d = string(v)?;
-            if d.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-            {
-                Ok(d)
-            } else {
-                Err(ConfigError::new(v, Problem::BadUrl))
-            }
-        })?,
-    })
-}
-
-fn read_category(v: &Value, seen: &mut Vec<String>) -> R<Category> {
-    let o = Obj::new(v, &["id", "title", "description", "required", "services"])?;
-    let id = o.req("id", |v| id(v, seen))?;
-    Ok(Category {
-        id,
-        title: o.req("title", text)?,
-        description: o.req("description", text)?,
-        required: o.opt("required", boolean)?.unwrap_or(false),
-        services: o
-            .opt("services", |v| array(v, |s| read_service(s, seen)))?
-            .unwrap_or_default(),
-    })
-}
-
-fn read_service(v: &Value, seen: &mut Vec<String>) -> R<Service> {
-    let o = Obj::new(
-        v,
-        &[
-            "id",
-            "name",
-            "provider",
-            "purpose",
-            "country",
-            "privacyUrl",
-            "cookies",
-            "transmissions",
-        ],
-    )?;
-    let id = o.req("id", |v| id(v, seen))?;
-    let name = o.req("name", text)?;
-    let provider = o.req("provider", text)?;
-    let transmissions = o
-        .opt("transmissions", |v| {
-            array(v, |t| read_transmission(t, &name, &provider))
-        })?
-        .unwrap_or_default();
-    Ok(Service {
-        id,
-        name,
-        provider,
-        purpose: o.req("purpose", text)?,
-        country: o.opt("country", text)?,
-        privacy_url: o.opt("privacyUrl", url)?,
-        cookies: o
-            .opt("cookies", |v| array(v, read_cookie))?
-            .unwrap_or_default(),
-        transmissions,
-    })
-}
-
-fn read_cookie(v: &Value) -> R<CookieDecl> {
-    let o = Obj::new(v, &["name", "lifetime", "party", "purpose", "note"])?;
-    Ok(CookieDecl {
-        name: o.req("name", cookie_name)?,
-        lifetime: o.req("lifetime", |v| {
-            let s = string(v)?;
-            Lifetime::parse(&s).ok_or_else(|| ConfigError::new(v, Problem::BadLifetime))
-        })?,
-        party: o
-            .opt("party", |v| match string(v)?.as_str() {
-                "first" => Ok(Party::First),
-                "third" => Ok(Party::Third),
-                _ => Err(ConfigError::new(v, Problem::BadParty)),
-            })?
-            .unwrap_or(Party::First),
-        purpose: o.opt("purpose", text)?,
-        note: o.opt("note", text)?,
-    })
-}
-
-fn read_transmission(v: &Value, name: &Text, provider: &Text) -> R<Transmission> {
-    let o = Obj::new(
-        v,
-        &[
-            "data",
-            "recipient",
-            "purposeSite",
-            "purposeRecipient",
-            "recipientUrl",
-        ],
-    )?;
-    let recipient = o.opt("recipient", text)?.unwrap_or_else(|| {
-        // The guidance asks for the recipient's name with the service it runs:
-        // 「Google LLC（Google アナリティクス）」.
-        let both = |l: Lang| {
-            let mut s = String::from(provider.get(l));
-            s.push_str(if l == Lang::Ja { "（" } else { " (" });
-            s.push_str(name.get(l));
-            s.push_str(if l == Lang::Ja { "）" } else { ")" });
-            Some(s)
         };
-        Text {
-            ja: both(Lang::Ja),
-            en: both(Lang::En),
+        if let Some(cv) = field(o, "cookie") {
+            self.enter("cookie");
+            let co = self.object(cv, &["name", "days", "domain"])?;
+            if let Some(nv) = field(co, "name") {
+                self.enter("name");
+                cookie.name = self.cookie_name(nv, false)?;
+                self.leave();
+            }
+            if let Some(d) =
+                self.opt_uint(co, "days", 1, MAX_CONSENT_DAYS, Problem::DaysOutOfRange)?
+            {
+                cookie.days = d;
+            }
+            cookie.domain = self.opt_string(co, "domain")?;
+            if let Some(d) = &cookie.domain {
+                if !d
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                {
+                    return self.fail_field(cv, co, "domain", Problem::BadUrl);
+                }
+            }
+            self.leave();
         }
-    });
-    Ok(Transmission {
-        data: o.req("data", text)?,
-        recipient,
-        purpose_site: o.req("purposeSite", text)?,
-        purpose_recipient: o.opt("purposeRecipient", text)?,
-        recipient_url: o.opt("recipientUrl", url)?,
-    })
+        let Some(cv) = field(o, "categories") else {
+            return self.missing(v, "categories");
+        };
+        self.enter("categories");
+        let mut seen = Vec::new();
+        let mut categories = Vec::new();
+        for (i, c) in self.items(cv)?.iter().enumerate() {
+            self.enter_index(i);
+            categories.push(self.category(c, &mut seen)?);
+            self.leave();
+        }
+        if categories.is_empty() {
+            return self.fail(cv, Problem::NoCategories);
+        }
+        self.leave();
+        let mut texts = Vec::new();
+        if let Some(tv) = field(o, "texts") {
+            self.enter("texts");
+            let to = self.object(tv, &["ja", "en"])?;
+            for (k, lv) in to {
+                let lang = if k == "ja" { Lang::Ja } else { Lang::En };
+                self.enter(k);
+                let Kind::Object(msgs) = &lv.kind else {
+                    return self.fail(lv, Problem::ExpectedObject);
+                };
+                for (name, mv) in msgs {
+                    self.enter(name);
+                    let Some(msg) = Msg::from_name(name) else {
+                        return self.fail(mv, Problem::UnknownText);
+                    };
+                    texts.push((lang, msg, self.string(mv)?));
+                    self.leave();
+                }
+                self.leave();
+            }
+            self.leave();
+        }
+        Ok(Config {
+            revision,
+            site_name: self.opt_text(o, "siteName")?,
+            lang,
+            policy_url: self.opt_url(o, "policyUrl")?,
+            policy_version,
+            cookie,
+            reopen_button: self.opt_bool(o, "reopenButton")?.unwrap_or(true),
+            categories,
+            texts,
+        })
+    }
+
+    fn category(&mut self, v: &Value, seen: &mut Vec<String>) -> R<Category> {
+        let o = self.object(v, &["id", "title", "description", "required", "services"])?;
+        let id = self.id(v, o, seen)?;
+        let mut services = Vec::new();
+        if let Some(sv) = field(o, "services") {
+            self.enter("services");
+            for (i, s) in self.items(sv)?.iter().enumerate() {
+                self.enter_index(i);
+                services.push(self.service(s, seen)?);
+                self.leave();
+            }
+            self.leave();
+        }
+        Ok(Category {
+            id,
+            title: self.text(v, o, "title")?,
+            description: self.text(v, o, "description")?,
+            required: self.opt_bool(o, "required")?.unwrap_or(false),
+            services,
+        })
+    }
+
+    fn service(&mut self, v: &Value, seen: &mut Vec<String>) -> R<Service> {
+        let o = self.object(
+            v,
+            &[
+                "id",
+                "name",
+                "provider",
+                "purpose",
+                "country",
+                "privacyUrl",
+                "cookies",
+                "transmissions",
+            ],
+        )?;
+        let id = self.id(v, o, seen)?;
+        let name = self.text(v, o, "name")?;
+        let provider = self.text(v, o, "provider")?;
+        let mut cookies = Vec::new();
+        if let Some(cv) = field(o, "cookies") {
+            self.enter("cookies");
+            for (i, c) in self.items(cv)?.iter().enumerate() {
+                self.enter_index(i);
+                cookies.push(self.cookie(c)?);
+                self.leave();
+            }
+            self.leave();
+        }
+        let mut transmissions = Vec::new();
+        if let Some(tv) = field(o, "transmissions") {
+            self.enter("transmissions");
+            for (i, t) in self.items(tv)?.iter().enumerate() {
+                self.enter_index(i);
+                transmissions.push(self.transmission(t, &name, &provider)?);
+                self.leave();
+            }
+            self.leave();
+        }
+        Ok(Service {
+            id,
+            purpose: self.text(v, o, "purpose")?,
+            country: self.opt_text(o, "country")?,
+            privacy_url: self.opt_url(o, "privacyUrl")?,
+            name,
+            provider,
+            cookies,
+            transmissions,
+        })
+    }
+
+    fn cookie(&mut self, v: &Value) -> R<CookieDecl> {
+        let o = self.object(v, &["name", "lifetime", "party", "purpose", "note"])?;
+        let Some(nv) = field(o, "name") else {
+            return self.missing(v, "name");
+        };
+        self.enter("name");
+        let name = self.cookie_name(nv, true)?;
+        self.leave();
+        let Some(lv) = field(o, "lifetime") else {
+            return self.missing(v, "lifetime");
+        };
+        self.enter("lifetime");
+        let Some(lifetime) = Lifetime::parse(&self.string(lv)?) else {
+            return self.fail(lv, Problem::BadLifetime);
+        };
+        self.leave();
+        let party = match self.opt_string(o, "party")?.as_deref() {
+            None | Some("first") => Party::First,
+            Some("third") => Party::Third,
+            Some(_) => return self.fail_field(v, o, "party", Problem::BadParty),
+        };
+        Ok(CookieDecl {
+            name,
+            lifetime,
+            party,
+            purpose: self.opt_text(o, "purpose")?,
+            note: self.opt_text(o, "note")?,
+        })
+    }
+
+    fn transmission(&mut self, v: &Value, name: &Text, provider: &Text) -> R<Transmission> {
+        let o = self.object(
+            v,
+            &[
+                "data",
+                "recipient",
+                "purposeSite",
+                "purposeRecipient",
+                "recipientUrl",
+            ],
+        )?;
+        let recipient = match self.opt_text(o, "recipient")? {
+            Some(r) => r,
+            // The guidance asks for the recipient's name with the service it runs:
+            // 「Google LLC（Google アナリティクス）」.
+            None => Text {
+                ja: Some(joined(
+                    provider.get(Lang::Ja),
+                    "（",
+                    name.get(Lang::Ja),
+                    "）",
+                )),
+                en: Some(joined(
+                    provider.get(Lang::En),
+                    " (",
+                    name.get(Lang::En),
+                    ")",
+                )),
+            },
+        };
+        Ok(Transmission {
+            data: self.text(v, o, "data")?,
+            recipient,
+            purpose_site: self.text(v, o, "purposeSite")?,
+            purpose_recipient: self.opt_text(o, "purposeRecipient")?,
+            recipient_url: self.opt_url(o, "recipientUrl")?,
+        })
+    }
 }
 
-fn read_texts(v: &Value) -> R<Vec<(Lang, Msg, String)>> {
-    let o = Obj::new(v, &["ja", "en"])?;
-    let mut out = Vec::new();
-    for l in Lang::ALL {
-        o.opt(l.tag(), |v| {
-            let Kind::Object(fields) = &v.kind else {
-                return Err(ConfigError::new(v, Problem::ExpectedObject));
-            };
-            for (k, fv) in fields {
-                let msg = Msg::from_name(k)
-                    .ok_or_else(|| ConfigError::new(fv, Problem::UnknownText).within(k))?;
-                out.push((l, msg, string(fv).map_err(|e| e.within(k))?));
-            }
-            Ok(())
-        })?;
-    }
-    Ok(out)
+fn joined(a: &str, open: &str, b: &str, close: &str) -> String {
+    let mut s = String::from(a);
+    s.push_str(open);
+    s.push_str(b);
+    s.push_str(close);
+    s
 }
 
 #[cfg(test)]

@@ -3,6 +3,8 @@
 //! Every user-visible string has a key (`Msg`) so that a site can override it per
 //! language in its config; the built-in texts are the fallback.
 
+use alloc::string::String;
+
 use crate::text::push_uint;
 
 /// A language doui speaks out of the box.
@@ -99,6 +101,7 @@ messages! {
     Save = "save", "選択を保存する", "Save my choices";
     Close = "close", "閉じる（変更を保存しない）", "Close without saving";
     AlwaysOn = "alwaysOn", "常に有効", "Always on";
+    ServiceDetails = "serviceDetails", "サービスの詳細", "Services and details";
     Provider = "provider", "提供者", "Provider";
     Purpose = "purpose", "目的", "Purpose";
     Country = "country", "国・地域", "Country";

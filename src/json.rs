@@ -6,6 +6,9 @@
 //! layer can name the line and the field of any mistake. Numbers are whole
 //! numbers only: the config has no use for fractions, and float parsing is large.
 
+use alloc::string::String;
+use alloc::vec::Vec;
+
 /// A parsed JSON value with the line it started on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {

@@ -6,13 +6,20 @@
 //! over the DOM, compiled only for WebAssembly.
 
 #![warn(missing_docs)]
+// The banner module is built without std: a trivial panic handler and no
+// formatting machinery keep it a third of the size (see README, "Sizes").
+#![cfg_attr(all(target_arch = "wasm32", not(feature = "policy")), no_std)]
+
+extern crate alloc;
 
 pub mod config;
+pub mod consent;
 pub mod i18n;
 pub mod json;
 #[cfg(feature = "policy")]
 pub mod policy;
 pub mod text;
+pub mod ui;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

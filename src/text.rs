@@ -1,5 +1,7 @@
 //! String building without `core::fmt`, which would cost kilobytes in the banner module.
 
+use alloc::string::String;
+
 /// Appends the decimal digits of `n`.
 pub fn push_uint(out: &mut String, n: u64) {
     let mut buf = [0u8; 20];

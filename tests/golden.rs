@@ -47,3 +47,28 @@ fn policies_match_golden_html() {
         "expected the five seed policies and the demo policy in two languages, found {checked}"
     );
 }
+
+/// The demo config names the versions of the demo policies, so that a consent
+/// record says which text the visitor could read; they must not drift apart.
+#[test]
+fn demo_config_names_the_current_policy_versions() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let config =
+        Config::from_json(&fs::read_to_string(root.join("www/doui-config.json")).unwrap()).unwrap();
+    let declared = config
+        .policy_version
+        .expect("policyVersion in www/doui-config.json");
+    for (lang, file) in [
+        (doui::i18n::Lang::Ja, "demo-site.ja.md"),
+        (doui::i18n::Lang::En, "demo-site.en.md"),
+    ] {
+        let actual =
+            policy::version(&fs::read_to_string(root.join("policies").join(file)).unwrap());
+        assert_eq!(
+            declared.exact(lang),
+            Some(actual.as_str()),
+            "policies/{file} changed: set policyVersion.{} in www/doui-config.json to {actual} (and consider bumping revision)",
+            lang.tag()
+        );
+    }
+}

@@ -1,25 +1,67 @@
-// The script a site includes: <script type="module" src="/dist/doui.js" data-doui-config="/doui-config.json">.
-// It finds the config, starts the banner module, and fetches the policy module
-// only when the page shows a policy ([data-doui-policy]).
+// The script a site includes:
+//   <script type="module" src="/dist/doui.js" data-doui-config="/doui-config.json"></script>
+// It finds the config, starts the banner module, exposes the API on window.doui
+// and as module exports, and fetches the policy module only when the page shows
+// a policy ([data-doui-policy]).
+
+import init, * as banner from '../../target/bindgen/doui.js';
 
 const here = import.meta.url;
 
 let configText;
-/** The site config as JSON text: inline #doui-config, else the URL in data-doui-config, else null. */
+/** The site config as JSON text: inline #doui-config, else the URL in data-doui-config. */
 export function configJson() {
   return (configText ??= (async () => {
     const inline = document.getElementById('doui-config');
     if (inline) return inline.textContent;
     const tag = document.querySelector('script[data-doui-config]');
-    if (!tag) return null;
+    if (!tag) throw new Error('no config: add <script type="application/json" id="doui-config"> or data-doui-config');
     const res = await fetch(new URL(tag.dataset.douiConfig, location.href));
-    if (!res.ok) throw new Error(`doui: config ${res.url} answered ${res.status}`);
+    if (!res.ok) throw new Error(`config ${res.url} answered ${res.status}`);
     return res.text();
   })());
 }
 
+let started = false;
+const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) }), configJson()])
+  .then(([, config]) => {
+    banner.start(
+      config,
+      document.documentElement.lang,
+      (navigator.languages ?? [navigator.language]).join(','),
+      location.protocol === 'https:',
+      navigator.cookieEnabled,
+    );
+    started = true;
+  })
+  .catch((e) => console.error('doui: not started, nothing non-essential will run:', e.message ?? e));
+
+const whenStarted = (f) => (...args) => (started ? f(...args) : ready.then(() => started && f(...args)));
+
+/** Whether a category or service id is allowed now (false until doui has started). */
+export const accepted = (id) => started && banner.accepted(id);
+/** The current decision (categories, services, id, time, revision, policy), or null. */
+export const consent = () => (started && JSON.parse(banner.consentJson() || 'null')) || null;
+/** Shows the banner again. */
+export const show = whenStarted(() => banner.show());
+/** Opens the preferences dialog. */
+export const showPreferences = whenStarted(() => banner.showPreferences());
+/** Accepts everything. */
+export const acceptAll = whenStarted(() => banner.acceptAll());
+/** Refuses everything that is not necessary. */
+export const rejectAll = whenStarted(() => banner.rejectAll());
+/** Sets one category or service; resolves to false for an unknown id. */
+export const set = whenStarted((id, allowed) => banner.set(id, !!allowed));
+/** Calls `listener(detail)` on every change; returns a function that unsubscribes. */
+export function onChange(listener) {
+  const handler = (e) => listener(e.detail);
+  document.addEventListener('doui:change', handler);
+  return () => document.removeEventListener('doui:change', handler);
+}
+export { ready };
+
 let policyModule;
-/** Loads the Markdown renderer (a separate wasm module) once. */
+/** Loads the Markdown renderer (a separate wasm module) and its stylesheet once. */
 export function loadPolicyModule() {
   return (policyModule ??= import(new URL('doui-policy.js', here).href).then(async (m) => {
     await m.default({ module_or_path: new URL('doui_policy_bg.wasm', here) });
@@ -31,6 +73,13 @@ export function loadPolicyModule() {
 export async function renderPolicies(root = document) {
   const targets = [...root.querySelectorAll('[data-doui-policy]')];
   if (!targets.length) return;
+  if (!document.querySelector('link[data-doui-policy-css]')) {
+    const css = document.createElement('link');
+    css.rel = 'stylesheet';
+    css.href = new URL('doui-policy.css', here).href;
+    css.dataset.douiPolicyCss = '';
+    document.head.append(css);
+  }
   const [m, config] = await Promise.all([loadPolicyModule(), configJson().catch(() => null)]);
   for (const el of targets) {
     try {
@@ -49,4 +98,5 @@ export async function renderPolicies(root = document) {
   if (id) document.getElementById(id)?.scrollIntoView();
 }
 
+window.doui = { accepted, consent, show, showPreferences, acceptAll, rejectAll, set, onChange, ready, renderPolicies };
 renderPolicies();

@@ -1,5 +1,22 @@
 //! Everything that touches the browser, through web-sys. Each module is compiled
 //! into the build whose feature it belongs to.
 
+#[cfg(feature = "banner")]
+pub mod banner;
+#[cfg(feature = "banner")]
+mod cookies;
 #[cfg(feature = "policy")]
 pub mod policy;
+
+// The banner module is built without std (see lib.rs). It then needs its own
+// allocator and panic handler; a panic traps, which stops doui and with it
+// everything non-essential: consent fails closed.
+#[cfg(all(not(feature = "policy"), not(test)))]
+#[global_allocator]
+static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+
+#[cfg(all(not(feature = "policy"), not(test)))]
+#[panic_handler]
+fn panic(_: &core::panic::PanicInfo) -> ! {
+    core::arch::wasm32::unreachable()
+}

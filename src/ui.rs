@@ -1,0 +1,360 @@
+//! The banner and preferences markup, as HTML strings built from the config.
+//! Pure, so that what a visitor is shown is tested natively; the web layer puts
+//! it into the page once and reacts to clicks on its `data-doui-action` buttons.
+//! Every config text is escaped; no inline styles (a strict CSP stays intact).
+
+use alloc::string::String;
+
+use crate::config::{Config, Lifetime};
+use crate::consent::Choices;
+use crate::i18n::{Lang, Msg};
+use crate::text::push_escaped;
+
+/// What the banner needs to know beyond the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// The language shown.
+    pub lang: Lang,
+    /// False when the browser will not store cookies: the visitor is told that
+    /// the choice lasts only for this page view.
+    pub cookies_ok: bool,
+}
+
+struct Out<'a> {
+    s: String,
+    config: &'a Config,
+    lang: Lang,
+}
+
+impl Out<'_> {
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.s.push_str(s);
+        self
+    }
+    fn esc(&mut self, s: &str) -> &mut Self {
+        push_escaped(&mut self.s, s);
+        self
+    }
+    fn msg(&mut self, m: Msg) -> &mut Self {
+        let text = self.config.text(self.lang, m);
+        push_escaped(&mut self.s, text);
+        self
+    }
+    fn button(&mut self, action: &str, label: Msg, class: &str) -> &mut Self {
+        self.raw("<button type=\"button\" class=\"doui-btn")
+            .raw(class)
+            .raw("\" data-doui-action=\"")
+            .raw(action)
+            .raw("\">")
+            .msg(label)
+            .raw("</button>")
+    }
+    fn policy_link(&mut self) -> &mut Self {
+        if let Some(url) = &self.config.policy_url {
+            self.raw("<p class=\"doui-links\"><a href=\"")
+                .esc(url)
+                .raw("\">")
+                .msg(Msg::PolicyLink)
+                .raw("</a></p>");
+        }
+        self
+    }
+    fn checkbox(&mut self, id: &str, on: bool, disabled: bool, described_by: &str) -> &mut Self {
+        self.raw("<input type=\"checkbox\" class=\"doui-check\" id=\"doui-c-")
+            .raw(id)
+            .raw("\" data-doui-item=\"")
+            .raw(id)
+            .raw("\" aria-describedby=\"")
+            .raw(described_by)
+            .raw(id)
+            .raw("\"");
+        if on {
+            self.raw(" checked");
+        }
+        if disabled {
+            self.raw(" disabled");
+        }
+        self.raw(">")
+    }
+}
+
+/// The first layer: title, explanation, and three equal choices.
+pub fn banner(config: &Config, view: View) -> String {
+    let mut o = Out {
+        s: String::new(),
+        config,
+        lang: view.lang,
+    };
+    o.raw("<section class=\"doui-banner\" role=\"dialog\" aria-labelledby=\"doui-banner-title\" aria-describedby=\"doui-banner-body\" tabindex=\"-1\">")
+        .raw("<h2 id=\"doui-banner-title\" class=\"doui-title\">")
+        .msg(Msg::BannerTitle)
+        .raw("</h2>");
+    if let Some(site) = &config.site_name {
+        o.raw("<p class=\"doui-site\">")
+            .esc(site.get(view.lang))
+            .raw("</p>");
+    }
+    o.raw("<div id=\"doui-banner-body\"><p>")
+        .msg(Msg::BannerBody)
+        .raw("</p>");
+    if !view.cookies_ok {
+        o.raw("<p class=\"doui-note\">")
+            .msg(Msg::NotStored)
+            .raw("</p>");
+    }
+    o.raw("</div><div class=\"doui-actions\">")
+        .button("accept-all", Msg::AcceptAll, "")
+        .button("reject-all", Msg::RejectAll, "")
+        .button("customize", Msg::Customize, " doui-btn-alt")
+        .raw("</div>")
+        .policy_link()
+        .raw("</section>");
+    o.s
+}
+
+/// The preferences dialog, with switches reflecting `choices`.
+pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
+    let lang = view.lang;
+    let mut o = Out {
+        s: String::new(),
+        config,
+        lang,
+    };
+    o.raw("<dialog class=\"doui-prefs\" aria-modal=\"true\" aria-labelledby=\"doui-prefs-title\" aria-describedby=\"doui-prefs-body\">")
+        .raw("<h2 id=\"doui-prefs-title\" class=\"doui-title\">")
+        .msg(Msg::PrefsTitle)
+        .raw("</h2><p id=\"doui-prefs-body\">")
+        .msg(Msg::PrefsBody)
+        .raw("</p>");
+    if !view.cookies_ok {
+        o.raw("<p class=\"doui-note\">")
+            .msg(Msg::NotStored)
+            .raw("</p>");
+    }
+    o.raw("<div class=\"doui-actions\">")
+        .button("accept-all", Msg::AcceptAll, "")
+        .button("reject-all", Msg::RejectAll, "")
+        .raw("</div>");
+    for c in &config.categories {
+        o.raw("<section class=\"doui-cat\"><div class=\"doui-row\">")
+            .checkbox(
+                &c.id,
+                choices.get(&c.id) == Some(true),
+                c.required,
+                "doui-d-",
+            )
+            .raw("<label class=\"doui-cat-title\" for=\"doui-c-")
+            .raw(&c.id)
+            .raw("\">")
+            .esc(c.title.get(lang))
+            .raw("</label>");
+        if c.required {
+            o.raw("<span class=\"doui-always\">")
+                .msg(Msg::AlwaysOn)
+                .raw("</span>");
+        }
+        o.raw("</div><p class=\"doui-desc\" id=\"doui-d-")
+            .raw(&c.id)
+            .raw("\">")
+            .esc(c.description.get(lang))
+            .raw("</p>");
+        if !c.services.is_empty() {
+            o.raw("<details class=\"doui-services\"><summary>")
+                .msg(Msg::ServiceDetails)
+                .raw("</summary>");
+            for s in &c.services {
+                o.raw("<div class=\"doui-svc\"><div class=\"doui-row\">")
+                    .checkbox(
+                        &s.id,
+                        choices.get(&s.id) == Some(true),
+                        c.required,
+                        "doui-d-",
+                    )
+                    .raw("<label for=\"doui-c-")
+                    .raw(&s.id)
+                    .raw("\">")
+                    .esc(s.name.get(lang))
+                    .raw("</label></div><dl class=\"doui-facts\" id=\"doui-d-")
+                    .raw(&s.id)
+                    .raw("\"><dt>")
+                    .msg(Msg::Provider)
+                    .raw("</dt><dd>")
+                    .esc(s.provider.get(lang))
+                    .raw("</dd><dt>")
+                    .msg(Msg::Purpose)
+                    .raw("</dt><dd>")
+                    .esc(s.purpose.get(lang))
+                    .raw("</dd>");
+                if let Some(country) = &s.country {
+                    o.raw("<dt>")
+                        .msg(Msg::Country)
+                        .raw("</dt><dd>")
+                        .esc(country.get(lang))
+                        .raw("</dd>");
+                }
+                if !s.cookies.is_empty() {
+                    o.raw("<dt>").msg(Msg::Cookies).raw("</dt><dd><ul>");
+                    for k in &s.cookies {
+                        o.raw("<li><code>").esc(&k.name).raw("</code> ");
+                        lifetime(&mut o, k.lifetime);
+                        o.raw("</li>");
+                    }
+                    o.raw("</ul></dd>");
+                }
+                o.raw("</dl>");
+                if let Some(url) = &s.privacy_url {
+                    o.raw("<p><a href=\"")
+                        .esc(url)
+                        .raw("\" target=\"_blank\" rel=\"noopener noreferrer\">")
+                        .msg(Msg::PrivacyPolicyOf)
+                        .raw("<span class=\"doui-sr\">")
+                        .msg(Msg::NewTab)
+                        .raw("</span></a></p>");
+                }
+                o.raw("</div>");
+            }
+            o.raw("</details>");
+        }
+        o.raw("</section>");
+    }
+    o.raw("<div class=\"doui-actions\">")
+        .button("save", Msg::Save, "")
+        .button("close", Msg::Close, " doui-btn-alt")
+        .raw("</div>")
+        .policy_link()
+        .raw("</dialog>");
+    o.s
+}
+
+fn lifetime(o: &mut Out, l: Lifetime) {
+    let mut words = String::new();
+    l.push_words(&mut words, o.lang);
+    o.esc(&words);
+}
+
+/// The floating button that reopens the preferences.
+pub fn reopen_button(config: &Config, lang: Lang) -> String {
+    let mut o = Out {
+        s: String::new(),
+        config,
+        lang,
+    };
+    o.raw("<button type=\"button\" class=\"doui-reopen\" data-doui-open hidden>")
+        .msg(Msg::ReopenButton)
+        .raw("</button>");
+    o.s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::from_json(include_str!("../www/doui-config.json")).unwrap()
+    }
+
+    const JA: View = View {
+        lang: Lang::Ja,
+        cookies_ok: true,
+    };
+
+    #[test]
+    fn banner_offers_three_equal_choices_and_names_itself() {
+        let html = banner(&config(), JA);
+        assert!(html.starts_with("<section class=\"doui-banner\" role=\"dialog\" aria-labelledby=\"doui-banner-title\" aria-describedby=\"doui-banner-body\""));
+        let accept = html
+            .find("data-doui-action=\"accept-all\">すべて同意する")
+            .unwrap();
+        let reject = html
+            .find("data-doui-action=\"reject-all\">すべて拒否する")
+            .unwrap();
+        let custom = html
+            .find("data-doui-action=\"customize\">設定を選ぶ")
+            .unwrap();
+        assert!(accept < reject && reject < custom);
+        // Accept and reject carry the same classes: the same size, weight and contrast.
+        assert!(html.contains(
+            "<button type=\"button\" class=\"doui-btn\" data-doui-action=\"accept-all\">"
+        ));
+        assert!(html.contains(
+            "<button type=\"button\" class=\"doui-btn\" data-doui-action=\"reject-all\">"
+        ));
+        assert!(html.contains("<a href=\"/privacy.html\">プライバシーポリシー</a>"));
+        assert!(html.contains("<p class=\"doui-site\">doui デモブログ</p>"));
+        assert!(!html.contains("style="));
+        assert!(!html.contains("doui-note"));
+    }
+
+    #[test]
+    fn english_and_cookie_less_views() {
+        let html = banner(
+            &config(),
+            View {
+                lang: Lang::En,
+                cookies_ok: false,
+            },
+        );
+        assert!(
+            html.contains(">Accept all<")
+                && html.contains(">Reject all<")
+                && html.contains(">Customise<")
+        );
+        assert!(html.contains("<p class=\"doui-note\">This browser does not store cookies"));
+    }
+
+    #[test]
+    fn preferences_list_categories_and_services_with_details() {
+        let c = config();
+        let html = preferences(&c, JA, &Choices::all(&c, false));
+        assert!(html.starts_with("<dialog class=\"doui-prefs\" aria-modal=\"true\" aria-labelledby=\"doui-prefs-title\" aria-describedby=\"doui-prefs-body\">"));
+        // Necessary is on and cannot be switched; nothing else is pre-selected.
+        assert!(html.contains("id=\"doui-c-necessary\" data-doui-item=\"necessary\" aria-describedby=\"doui-d-necessary\" checked disabled>"));
+        assert!(html.contains("<span class=\"doui-always\">常に有効</span>"));
+        assert_eq!(
+            html.matches(" checked").count(),
+            1 + 2,
+            "necessary and its two services only"
+        );
+        for want in [
+            "<label class=\"doui-cat-title\" for=\"doui-c-analytics\">アクセス解析</label>",
+            "<label for=\"doui-c-google-analytics\">Google アナリティクス</label>",
+            "<dt>提供者</dt><dd>Google LLC</dd>",
+            "<dt>国・地域</dt><dd>アメリカ合衆国</dd>",
+            "<li><code>_ga</code> 2年</li>",
+            "<li><code>comment_author_*</code> 1年</li>",
+            "<li><code>wordpress_logged_in_*</code> 2日</li>",
+            "<li><code>YSC</code> ブラウザーを閉じるまで</li>",
+            "href=\"https://policies.google.com/privacy\" target=\"_blank\" rel=\"noopener noreferrer\">",
+            "data-doui-action=\"save\">選択を保存する",
+            "data-doui-action=\"close\">閉じる（変更を保存しない）",
+        ] {
+            assert!(html.contains(want), "missing {want}");
+        }
+        let mut on = Choices::all(&c, false);
+        on.set(&c, "google-analytics", true);
+        let html = preferences(&c, JA, &on);
+        assert!(html.contains("data-doui-item=\"google-analytics\" aria-describedby=\"doui-d-google-analytics\" checked>"));
+    }
+
+    #[test]
+    fn config_text_is_escaped() {
+        let json = include_str!("../www/doui-config.json")
+            .replace("\"doui デモブログ\"", "\"<img src=x onerror=alert(1)>\"")
+            .replace("\"Google LLC\"", "\"\\\"><script>alert(1)</script>\"");
+        let c = Config::from_json(&json).unwrap();
+        let all = banner(&c, JA) + &preferences(&c, JA, &Choices::all(&c, false));
+        assert!(!all.contains("<img") && !all.contains("<script"));
+        assert!(all.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    }
+
+    #[test]
+    fn texts_can_be_overridden() {
+        let json = include_str!("../www/doui-config.json").replace(
+            "\"revision\": 1,",
+            "\"revision\": 1, \"texts\": {\"ja\": {\"acceptAll\": \"同意して閉じる\"}},",
+        );
+        let c = Config::from_json(&json).unwrap();
+        assert!(banner(&c, JA).contains(">同意して閉じる<"));
+        assert!(reopen_button(&c, Lang::En).contains(">Cookie settings<"));
+    }
+}
