@@ -232,7 +232,7 @@ impl Config {
         Reader { path: Vec::new() }.config(&v)
     }
 
-    /// All categories' and services' ids, the names the API accepts.
+    /// The service with this id and the category it belongs to.
     pub fn find_service(&self, id: &str) -> Option<(&Category, &Service)> {
         self.categories
             .iter()
