@@ -44,6 +44,40 @@ pub struct Config {
     pub categories: Vec<Category>,
     /// Per-language overrides of built-in texts.
     pub texts: Vec<(Lang, Msg, String)>,
+    /// How choices reach Google tags.
+    pub consent_mode: ConsentMode,
+    /// Whether a Global Privacy Control signal denies the categories marked `gpc`.
+    pub honour_gpc: bool,
+    /// Reload the page when a visitor withdraws consent for scripts that already
+    /// ran, instead of offering a reload.
+    pub reload_on_withdraw: bool,
+}
+
+/// Google Consent Mode v2 types, in the order of their bits in
+/// [`Category::consent_types`].
+pub const CONSENT_TYPES: [&str; 7] = [
+    "ad_storage",
+    "ad_user_data",
+    "ad_personalization",
+    "analytics_storage",
+    "functionality_storage",
+    "personalization_storage",
+    "security_storage",
+];
+/// The advertising types: a category that has any of them is, by default,
+/// denied by Global Privacy Control (it shares data for advertising).
+const AD_TYPES: u8 = 0b111;
+
+/// What doui tells Google tags.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ConsentMode {
+    /// Advanced mode: Google tags (services with `googleTag`) load before consent
+    /// and read the denied defaults; basic mode keeps them blocked until consent.
+    pub advanced: bool,
+    /// `gtag('set', 'ads_data_redaction', true)` while advertising is denied.
+    pub ads_data_redaction: bool,
+    /// `gtag('set', 'url_passthrough', true)`.
+    pub url_passthrough: bool,
 }
 
 /// Where and how long the consent cookie lives.
@@ -68,6 +102,10 @@ pub struct Category {
     pub description: Text,
     /// Always on (strictly necessary); shown but not switchable.
     pub required: bool,
+    /// The Consent Mode types this category grants, one bit per [`CONSENT_TYPES`] entry.
+    pub consent_types: u8,
+    /// Denied whenever the browser sends Global Privacy Control (sale or sharing).
+    pub gpc: bool,
     /// Services in this category.
     pub services: Vec<Service>,
 }
@@ -91,6 +129,8 @@ pub struct Service {
     pub cookies: Vec<CookieDecl>,
     /// What it sends where (Japan's 外部送信).
     pub transmissions: Vec<Transmission>,
+    /// A Google tag that reads Consent Mode, loaded before consent in advanced mode.
+    pub google_tag: bool,
 }
 
 /// One cookie a service sets.
@@ -106,6 +146,8 @@ pub struct CookieDecl {
     pub purpose: Option<Text>,
     /// A remark on the lifetime, e.g. "2 weeks with ‘remember me’".
     pub note: Option<Text>,
+    /// The `Path` it is set with, when not `/`, so that it can be deleted.
+    pub path: Option<String>,
 }
 
 /// One external transmission: what is sent, to whom, for what.
@@ -326,6 +368,12 @@ pub enum Problem {
     UnknownText,
     /// `categories` is empty.
     NoCategories,
+    /// Not one of the seven Google Consent Mode types.
+    UnknownConsentType,
+    /// Neither `basic` nor `advanced`.
+    BadMode,
+    /// A cookie path that does not start with `/` or has characters paths cannot have.
+    BadPath,
 }
 
 impl Problem {
@@ -354,6 +402,9 @@ impl Problem {
             Problem::RevisionOutOfRange => "revision must be 1 or more",
             Problem::UnknownText => "unknown text key (see the texts list in the config reference)",
             Problem::NoCategories => "at least one category is needed",
+            Problem::UnknownConsentType => "not a Consent Mode type (ad_storage, ad_user_data, ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
+            Problem::BadMode => "expected \"basic\" or \"advanced\"",
+            Problem::BadPath => "expected a path starting with / without spaces, ; or ,",
         }
     }
 }
@@ -612,6 +663,18 @@ impl Reader {
         }
     }
 
+    fn cookie_path(&mut self, v: &Value, fields: &Fields) -> R<Option<String>> {
+        let path = self.opt_string(fields, "path")?;
+        if path.as_ref().is_some_and(|p| {
+            !p.starts_with('/')
+                || p.bytes()
+                    .any(|b| b <= b' ' || b == b';' || b == b',' || b == 0x7f)
+        }) {
+            return self.fail_field(v, fields, "path", Problem::BadPath);
+        }
+        Ok(path)
+    }
+
     fn config(&mut self, v: &Value) -> R<Config> {
         let o = self.object(
             v,
@@ -626,6 +689,9 @@ impl Reader {
                 "reopenButton",
                 "categories",
                 "texts",
+                "consentMode",
+                "honourGpc",
+                "reloadOnWithdraw",
             ],
         )?;
         let Some(revision) =
@@ -720,7 +786,24 @@ impl Reader {
             }
             self.leave();
         }
+        let mut consent_mode = ConsentMode::default();
+        if let Some(mv) = field(o, "consentMode") {
+            self.enter("consentMode");
+            let mo = self.object(mv, &["mode", "adsDataRedaction", "urlPassthrough"])?;
+            consent_mode.advanced = match self.opt_string(mo, "mode")?.as_deref() {
+                None | Some("basic") => false,
+                Some("advanced") => true,
+                Some(_) => return self.fail_field(mv, mo, "mode", Problem::BadMode),
+            };
+            consent_mode.ads_data_redaction =
+                self.opt_bool(mo, "adsDataRedaction")?.unwrap_or(false);
+            consent_mode.url_passthrough = self.opt_bool(mo, "urlPassthrough")?.unwrap_or(false);
+            self.leave();
+        }
         Ok(Config {
+            consent_mode,
+            honour_gpc: self.opt_bool(o, "honourGpc")?.unwrap_or(true),
+            reload_on_withdraw: self.opt_bool(o, "reloadOnWithdraw")?.unwrap_or(false),
             revision,
             site_name: self.opt_text(o, "siteName")?,
             lang,
@@ -734,8 +817,38 @@ impl Reader {
     }
 
     fn category(&mut self, v: &Value, seen: &mut Vec<String>) -> R<Category> {
-        let o = self.object(v, &["id", "title", "description", "required", "services"])?;
+        let o = self.object(
+            v,
+            &[
+                "id",
+                "title",
+                "description",
+                "required",
+                "services",
+                "consentTypes",
+                "gpc",
+            ],
+        )?;
         let id = self.id(v, o, seen)?;
+        let required = self.opt_bool(o, "required")?.unwrap_or(false);
+        let consent_types = match field(o, "consentTypes") {
+            None => default_consent_types(&id, required),
+            Some(tv) => {
+                self.enter("consentTypes");
+                let mut bits = 0u8;
+                for (i, t) in self.items(tv)?.iter().enumerate() {
+                    self.enter_index(i);
+                    let name = self.string(t)?;
+                    let Some(bit) = CONSENT_TYPES.iter().position(|c| *c == name) else {
+                        return self.fail(t, Problem::UnknownConsentType);
+                    };
+                    bits |= 1 << bit;
+                    self.leave();
+                }
+                self.leave();
+                bits
+            }
+        };
         let mut services = Vec::new();
         if let Some(sv) = field(o, "services") {
             self.enter("services");
@@ -750,7 +863,11 @@ impl Reader {
             id,
             title: self.text(v, o, "title")?,
             description: self.text(v, o, "description")?,
-            required: self.opt_bool(o, "required")?.unwrap_or(false),
+            required,
+            gpc: self
+                .opt_bool(o, "gpc")?
+                .unwrap_or(consent_types & AD_TYPES != 0),
+            consent_types,
             services,
         })
     }
@@ -767,6 +884,7 @@ impl Reader {
                 "privacyUrl",
                 "cookies",
                 "transmissions",
+                "googleTag",
             ],
         )?;
         let id = self.id(v, o, seen)?;
@@ -801,11 +919,12 @@ impl Reader {
             provider,
             cookies,
             transmissions,
+            google_tag: self.opt_bool(o, "googleTag")?.unwrap_or(false),
         })
     }
 
     fn cookie(&mut self, v: &Value) -> R<CookieDecl> {
-        let o = self.object(v, &["name", "lifetime", "party", "purpose", "note"])?;
+        let o = self.object(v, &["name", "lifetime", "party", "purpose", "note", "path"])?;
         let Some(nv) = field(o, "name") else {
             return self.missing(v, "name");
         };
@@ -831,6 +950,7 @@ impl Reader {
             party,
             purpose: self.opt_text(o, "purpose")?,
             note: self.opt_text(o, "note")?,
+            path: self.cookie_path(v, o)?,
         })
     }
 
@@ -871,6 +991,19 @@ impl Reader {
             purpose_recipient: self.opt_text(o, "purposeRecipient")?,
             recipient_url: self.opt_url(o, "recipientUrl")?,
         })
+    }
+}
+
+/// Consent Mode types for the usual category ids, so that most sites need not list them.
+fn default_consent_types(id: &str, required: bool) -> u8 {
+    if required {
+        return 1 << 6;
+    }
+    match id {
+        "analytics" | "statistics" | "measurement" | "performance" => 1 << 3,
+        "advertising" | "marketing" | "ads" => AD_TYPES,
+        "preferences" | "functional" | "functionality" | "personalization" => 0b11 << 4,
+        _ => 0,
     }
 }
 

@@ -79,6 +79,24 @@ impl Choices {
         false
     }
 
+    /// Refuses the categories (and their services) that Global Privacy Control
+    /// denies, when the config honours the signal. Returns whether anything changed.
+    pub fn deny_for_gpc(&mut self, config: &Config) -> bool {
+        let mut changed = false;
+        if !config.honour_gpc {
+            return false;
+        }
+        for c in config.categories.iter().filter(|c| c.gpc && !c.required) {
+            for (item, v) in self.items.iter_mut() {
+                if *v && (*item == c.id || c.services.iter().any(|s| s.id == *item)) {
+                    *v = false;
+                    changed = true;
+                }
+            }
+        }
+        changed
+    }
+
     /// Whether every non-necessary item is refused.
     pub fn is_reject_all(&self, config: &Config) -> bool {
         *self == Choices::all(config, false)
@@ -327,6 +345,27 @@ mod tests {
 
     fn config() -> Config {
         Config::from_json(CONFIG).unwrap()
+    }
+
+    #[test]
+    fn gpc_denies_advertising_unless_the_site_opts_out() {
+        let text = CONFIG.replace(
+            r#"{ "id": "embeds","#,
+            r#"{ "id": "advertising", "title": "Ads", "description": "d",
+                 "services": [{ "id": "pixel", "name": "P", "provider": "P", "purpose": "p" }] },
+               { "id": "embeds","#,
+        );
+        let c = Config::from_json(&text).unwrap();
+        let mut ch = Choices::all(&c, true);
+        assert!(ch.deny_for_gpc(&c));
+        assert_eq!(ch.get("advertising"), Some(false));
+        assert_eq!(ch.get("pixel"), Some(false));
+        assert_eq!(ch.get("analytics"), Some(true));
+        assert!(!ch.deny_for_gpc(&c), "nothing left to change");
+        let off = Config::from_json(&text.replacen("{", r#"{ "honourGpc": false,"#, 1)).unwrap();
+        let mut ch = Choices::all(&off, true);
+        assert!(!ch.deny_for_gpc(&off));
+        assert_eq!(ch.get("pixel"), Some(true));
     }
 
     fn record(choices: Choices) -> ConsentRecord {

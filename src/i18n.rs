@@ -112,6 +112,19 @@ messages! {
         "このブラウザーではCookieを保存できないため、選択はこのページを表示している間だけ有効です。",
         "This browser does not store cookies, so your choice applies only while this page is open.";
     ReopenButton = "reopenButton", "Cookie設定", "Cookie settings";
+    EmbedNotice = "embedNotice",
+        "このコンテンツを表示すると、提供元に閲覧の情報が送信され、Cookieが保存されることがあります。",
+        "Showing this content sends information about your visit to its provider, which may also set cookies.";
+    LoadOnce = "loadOnce", "今回だけ表示する", "Load this once";
+    AlwaysAllow = "alwaysAllow", "{}を常に許可する", "Always allow {}";
+    GpcHonoured = "gpcHonoured",
+        "ブラウザーからグローバル・プライバシー・コントロール（GPC）の信号を受け取ったため、広告のための情報の提供にあたる項目はオフのままにしています。",
+        "Your browser sent a Global Privacy Control signal, so everything that shares data for advertising stays off.";
+    GpcOff = "gpcOff", "GPCによりオフ", "Off by Global Privacy Control";
+    ReloadNeeded = "reloadNeeded",
+        "取り消した項目のうち、このページですでに動いているものは、再読み込みすると止まります。",
+        "Some of what you withdrew is already running on this page; it stops when you reload the page.";
+    Reload = "reload", "再読み込み", "Reload";
     TocTitle = "tocTitle", "目次", "Contents";
     PolicyVersion = "policyVersion", "版", "Version";
     Effective = "effective", "施行日", "Effective";

@@ -14,6 +14,7 @@ extern crate alloc;
 
 pub mod config;
 pub mod consent;
+pub mod gate;
 pub mod i18n;
 pub mod json;
 #[cfg(feature = "policy")]

@@ -18,6 +18,9 @@ pub struct View {
     /// False when the browser will not store cookies: the visitor is told that
     /// the choice lasts only for this page view.
     pub cookies_ok: bool,
+    /// The browser sent Global Privacy Control and the config honours it: the
+    /// categories it denies are shown locked off.
+    pub gpc: bool,
 }
 
 struct Out<'a> {
@@ -59,6 +62,18 @@ impl Out<'_> {
         }
         self
     }
+    fn note(&mut self, m: Msg) -> &mut Self {
+        self.raw("<p class=\"doui-note\">").msg(m).raw("</p>")
+    }
+    /// What the visitor should know about this browser before choosing.
+    fn notes(&mut self, view: View) {
+        if !view.cookies_ok {
+            self.note(Msg::NotStored);
+        }
+        if view.gpc {
+            self.note(Msg::GpcHonoured);
+        }
+    }
     fn checkbox(&mut self, id: &str, on: bool, disabled: bool, described_by: &str) -> &mut Self {
         self.raw("<input type=\"checkbox\" class=\"doui-check\" id=\"doui-c-")
             .raw(id)
@@ -97,11 +112,7 @@ pub fn banner(config: &Config, view: View) -> String {
     o.raw("<div id=\"doui-banner-body\"><p>")
         .msg(Msg::BannerBody)
         .raw("</p>");
-    if !view.cookies_ok {
-        o.raw("<p class=\"doui-note\">")
-            .msg(Msg::NotStored)
-            .raw("</p>");
-    }
+    o.notes(view);
     o.raw("</div><div class=\"doui-actions\">")
         .button("accept-all", Msg::AcceptAll, "")
         .button("reject-all", Msg::RejectAll, "")
@@ -126,31 +137,27 @@ pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
         .raw("</h2><p id=\"doui-prefs-body\">")
         .msg(Msg::PrefsBody)
         .raw("</p>");
-    if !view.cookies_ok {
-        o.raw("<p class=\"doui-note\">")
-            .msg(Msg::NotStored)
-            .raw("</p>");
-    }
+    o.notes(view);
     o.raw("<div class=\"doui-actions\">")
         .button("accept-all", Msg::AcceptAll, "")
         .button("reject-all", Msg::RejectAll, "")
         .raw("</div>");
     for c in &config.categories {
+        let locked = c.required || (view.gpc && c.gpc);
         o.raw("<section class=\"doui-cat\"><div class=\"doui-row\">")
-            .checkbox(
-                &c.id,
-                choices.get(&c.id) == Some(true),
-                c.required,
-                "doui-d-",
-            )
+            .checkbox(&c.id, choices.get(&c.id) == Some(true), locked, "doui-d-")
             .raw("<label class=\"doui-cat-title\" for=\"doui-c-")
             .raw(&c.id)
             .raw("\">")
             .esc(c.title.get(lang))
             .raw("</label>");
-        if c.required {
+        if locked {
             o.raw("<span class=\"doui-always\">")
-                .msg(Msg::AlwaysOn)
+                .msg(if c.required {
+                    Msg::AlwaysOn
+                } else {
+                    Msg::GpcOff
+                })
                 .raw("</span>");
         }
         o.raw("</div><p class=\"doui-desc\" id=\"doui-d-")
@@ -164,12 +171,7 @@ pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
                 .raw("</summary>");
             for s in &c.services {
                 o.raw("<div class=\"doui-svc\"><div class=\"doui-row\">")
-                    .checkbox(
-                        &s.id,
-                        choices.get(&s.id) == Some(true),
-                        c.required,
-                        "doui-d-",
-                    )
+                    .checkbox(&s.id, choices.get(&s.id) == Some(true), locked, "doui-d-")
                     .raw("<label for=\"doui-c-")
                     .raw(&s.id)
                     .raw("\">")
@@ -245,6 +247,72 @@ pub fn reopen_button(config: &Config, lang: Lang) -> String {
     o.s
 }
 
+/// Writes `template` with `{}` replaced by `value`, escaped.
+fn fill(o: &mut Out, m: Msg, value: &str) {
+    let template = o.config.text(o.lang, m);
+    match template.split_once("{}") {
+        Some((before, after)) => {
+            o.esc(before).esc(value).esc(after);
+        }
+        None => {
+            o.esc(template);
+        }
+    }
+}
+
+/// What stands in for blocked embedded content (`data-consent` on an iframe):
+/// what it is, who provides it, and the choice to load it once or always allow
+/// it. Empty when the marking names nothing the config knows.
+pub fn placeholder(config: &Config, lang: Lang, marking: &str) -> String {
+    let Some(id) = crate::gate::subject(marking) else {
+        return String::new();
+    };
+    let (name, provider) = match config.find_service(id) {
+        Some((_, s)) => (&s.name, Some(&s.provider)),
+        None => match config.category(id) {
+            Some(c) => (&c.title, None),
+            None => return String::new(),
+        },
+    };
+    let mut o = Out {
+        s: String::new(),
+        config,
+        lang,
+    };
+    o.raw("<div class=\"doui-ph\" lang=\"")
+        .raw(lang.tag())
+        .raw("\"><p class=\"doui-ph-title\">")
+        .esc(name.get(lang));
+    if let Some(p) = provider {
+        o.raw(" <span>").esc(p.get(lang)).raw("</span>");
+    }
+    o.raw("</p><p>")
+        .msg(Msg::EmbedNotice)
+        .raw("</p><p class=\"doui-actions\"><button type=\"button\" class=\"doui-btn\" data-doui-embed=\"once\">")
+        .msg(Msg::LoadOnce)
+        .raw("</button><button type=\"button\" class=\"doui-btn doui-btn-alt\" data-doui-embed=\"")
+        .raw(id)
+        .raw("\">");
+    fill(&mut o, Msg::AlwaysAllow, name.get(lang));
+    o.raw("</button></p>").policy_link().raw("</div>");
+    o.s
+}
+
+/// Offers a reload after consent was withdrawn for scripts that already ran.
+pub fn reload_notice(config: &Config, lang: Lang) -> String {
+    let mut o = Out {
+        s: String::new(),
+        config,
+        lang,
+    };
+    o.raw("<p>")
+        .msg(Msg::ReloadNeeded)
+        .raw(" <button type=\"button\" class=\"doui-btn\" data-doui-action=\"reload\">")
+        .msg(Msg::Reload)
+        .raw("</button></p>");
+    o.s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -256,6 +324,7 @@ mod tests {
     const JA: View = View {
         lang: Lang::Ja,
         cookies_ok: true,
+        gpc: false,
     };
 
     #[test]
@@ -292,6 +361,7 @@ mod tests {
             View {
                 lang: Lang::En,
                 cookies_ok: false,
+                gpc: false,
             },
         );
         assert!(
@@ -334,6 +404,46 @@ mod tests {
         on.set(&c, "google-analytics", true);
         let html = preferences(&c, JA, &on);
         assert!(html.contains("data-doui-item=\"google-analytics\" aria-describedby=\"doui-d-google-analytics\" checked>"));
+    }
+
+    #[test]
+    fn gpc_locks_advertising_off_and_says_so() {
+        let c = config();
+        let view = View { gpc: true, ..JA };
+        let b = banner(&c, view);
+        assert!(b.contains(
+            "<p class=\"doui-note\">ブラウザーからグローバル・プライバシー・コントロール（GPC）"
+        ));
+        let p = preferences(&c, view, &Choices::all(&c, false));
+        assert!(p.contains(
+            "data-doui-item=\"advertising\" aria-describedby=\"doui-d-advertising\" disabled>"
+        ));
+        assert!(p.contains(
+            "data-doui-item=\"ad-beacon\" aria-describedby=\"doui-d-ad-beacon\" disabled>"
+        ));
+        assert!(p.contains("<span class=\"doui-always\">GPCによりオフ</span>"));
+        assert!(!p.contains(
+            "data-doui-item=\"analytics\" aria-describedby=\"doui-d-analytics\" disabled"
+        ));
+    }
+
+    #[test]
+    fn embed_placeholder_names_service_and_provider() {
+        let c = config();
+        let ja = placeholder(&c, Lang::Ja, "youtube");
+        assert!(
+            ja.contains("<p class=\"doui-ph-title\">YouTube <span>Google LLC</span></p>"),
+            "{ja}"
+        );
+        assert!(ja.contains("data-doui-embed=\"once\">今回だけ表示する</button>"));
+        assert!(ja.contains("data-doui-embed=\"youtube\">YouTubeを常に許可する</button>"));
+        let en = placeholder(&c, Lang::En, "embeds");
+        assert!(
+            en.contains(">Always allow Embedded content</button>"),
+            "{en}"
+        );
+        assert_eq!(placeholder(&c, Lang::En, "nope"), "");
+        assert_eq!(placeholder(&c, Lang::En, "!youtube"), "");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use web_sys::{Element, Event, HtmlDialogElement, HtmlElement, HtmlInputElement, 
 use super::cookies;
 use crate::config::Config;
 use crate::consent::{consent_id, detail_json, Choices, ConsentRecord};
+use crate::gate;
 use crate::i18n::{negotiate, Msg};
 use crate::ui::{self, View};
 
@@ -22,6 +23,11 @@ extern "C" {
     fn report(message: &str);
     #[wasm_bindgen(js_name = randomBytes)]
     fn random_bytes() -> Vec<u8>;
+    #[wasm_bindgen(js_name = consentUpdate)]
+    fn consent_update(json: &str);
+    #[wasm_bindgen(js_name = consentFlags)]
+    fn consent_flags(redaction: bool, passthrough: bool);
+    fn reload();
 }
 
 /// The running banner's state.
@@ -36,6 +42,9 @@ struct App {
     root: Element,
     /// Where focus goes back to when the preferences close.
     opener: Option<HtmlElement>,
+    /// `location.hostname` and `location.pathname`, for deleting cookies.
+    host: String,
+    path: String,
 }
 
 /// The page's one `App`. WebAssembly in the browser is single-threaded.
@@ -164,9 +173,26 @@ impl App {
         }
     }
 
+    /// Makes the choice in force felt: deletes the cookies of refused services
+    /// and tells Google tags.
+    fn enforce(&self) {
+        let Some(record) = &self.record else { return };
+        cookies::delete(&gate::cookie_deletions(
+            &self.config,
+            &record.choices,
+            &cookies::all().unwrap_or_default(),
+            &self.host,
+            &self.path,
+        ));
+        consent_update(&gate::consent_mode_update(&self.config, &record.choices));
+    }
+
     /// Makes `choices` the visitor's decision: stores it, hides the banner,
     /// announces it, and returns the events to dispatch.
-    fn commit(&mut self, choices: Choices) -> Events {
+    fn commit(&mut self, mut choices: Choices) -> Events {
+        if self.view.gpc {
+            choices.deny_for_gpc(&self.config);
+        }
         let first = self.record.is_none();
         let policy = self
             .config
@@ -193,6 +219,7 @@ impl App {
         }
         let detail = detail_json(&self.config, &record);
         self.record = Some(record);
+        self.enforce();
         if let Some(slot) = self.find(".doui-banner-slot") {
             slot.set_inner_html("");
         }
@@ -222,6 +249,7 @@ impl App {
             "save" => return self.commit(self.draft.clone()),
             "customize" => self.open_preferences(Some(target.clone())),
             "close" => self.close_preferences(),
+            "reload" => reload(),
             _ => {}
         }
         Events::new()
@@ -294,15 +322,21 @@ fn listen(target: &web_sys::EventTarget, kind: &str, f: impl FnMut(Event) + 'sta
 /// Starts the banner: reads the config and the stored choice, then either
 /// applies the choice silently or asks. `html_lang` and `languages` (comma
 /// separated) feed language negotiation; `https` decides the `Secure` flag;
-/// `cookies_enabled` is `navigator.cookieEnabled`. An invalid config is reported
-/// in the console and nothing else happens: nothing non-essential is allowed.
+/// `cookies_enabled` is `navigator.cookieEnabled`; `gpc` is
+/// `navigator.globalPrivacyControl`; `host` and `path` locate the page for
+/// cookie deletion. An invalid config is reported in the console and nothing
+/// else happens: nothing non-essential is allowed.
 #[wasm_bindgen]
+#[allow(clippy::too_many_arguments)]
 pub fn start(
     config_json: &str,
     html_lang: &str,
     languages: &str,
     https: bool,
     cookies_enabled: bool,
+    gpc: bool,
+    host: String,
+    path: String,
 ) {
     let config = match Config::from_json(config_json) {
         Ok(c) => c,
@@ -312,8 +346,13 @@ pub fn start(
     let Some(body) = doc.body() else { return };
     let lang = negotiate(config.lang, html_lang, languages.split(','));
     let cookies_ok = cookies_enabled && cookies::readable();
+    let gpc = gpc && config.honour_gpc && config.categories.iter().any(|c| c.gpc);
     let record = cookies::load(&config).and_then(|r| {
-        let choices = r.current_choices(&config, now_secs())?;
+        let mut choices = r.current_choices(&config, now_secs())?;
+        if gpc {
+            // The signal overrides an earlier opt-in.
+            choices.deny_for_gpc(&config);
+        }
         Some(ConsentRecord { choices, ..r })
     });
     let Ok(root) = doc.create_element("div") else {
@@ -321,7 +360,7 @@ pub fn start(
     };
     root.set_class_name("doui");
     root.set_attribute("lang", lang.tag()).ok();
-    let mut html = String::from("<div class=\"doui-banner-slot\"></div><div class=\"doui-prefs-slot\"></div><p class=\"doui-status doui-sr\" role=\"status\"></p>");
+    let mut html = String::from("<div class=\"doui-banner-slot\"></div><div class=\"doui-prefs-slot\"></div><p class=\"doui-status doui-sr\" role=\"status\"></p><div class=\"doui-notice\" role=\"alert\"></div>");
     html.push_str(&ui::reopen_button(&config, lang));
     root.set_inner_html(&html);
     if body.append_child(&root).is_err() {
@@ -355,9 +394,19 @@ pub fn start(
         }
     });
     let first_visit = record.is_none();
+    consent_flags(
+        config.consent_mode.ads_data_redaction,
+        config.consent_mode.url_passthrough,
+    );
     let app = App {
-        view: View { lang, cookies_ok },
+        view: View {
+            lang,
+            cookies_ok,
+            gpc,
+        },
         https,
+        host,
+        path,
         draft: Choices::all(&config, false),
         record,
         config,
@@ -371,7 +420,10 @@ pub fn start(
     if first_visit {
         with_app(App::show_banner);
     } else {
-        with_app(|app| app.set_reopen_hidden(false));
+        with_app(|app| {
+            app.set_reopen_hidden(false);
+            app.enforce();
+        });
     }
     dispatch(detail.map(|d| alloc::vec![("doui:consent", d)]));
 }
@@ -439,4 +491,40 @@ pub fn set(id: &str, allowed: bool) -> bool {
     let known = result.is_some();
     dispatch(result);
     known
+}
+
+/// Whether content marked `data-consent="<marking>"` may run now (see `gate::allows`).
+#[wasm_bindgen]
+pub fn allows(marking: &str) -> bool {
+    let Ok(slot) = APP.0.try_borrow() else {
+        return false;
+    };
+    slot.as_ref().is_some_and(|app| {
+        let choices = app.record.as_ref().map(|r| &r.choices);
+        gate::allows(&app.config, choices, marking)
+    })
+}
+
+/// The placeholder markup for blocked embedded content with this marking.
+#[wasm_bindgen]
+pub fn placeholder(marking: &str) -> String {
+    let Ok(slot) = APP.0.try_borrow() else {
+        return String::new();
+    };
+    slot.as_ref()
+        .map(|app| ui::placeholder(&app.config, app.view.lang, marking))
+        .unwrap_or_default()
+}
+
+/// Scripts that already ran lost their consent: reload if the config says so,
+/// else offer a reload.
+#[wasm_bindgen]
+pub fn withdrawn() {
+    with_app(|app| {
+        if app.config.reload_on_withdraw {
+            reload();
+        } else if let Some(notice) = app.find(".doui-notice") {
+            notice.set_inner_html(&ui::reload_notice(&app.config, app.view.lang));
+        }
+    });
 }

@@ -10,7 +10,8 @@ fn html_document() -> Option<HtmlDocument> {
     Some(web_sys::window()?.document()?.unchecked_into())
 }
 
-fn all() -> Option<alloc::string::String> {
+/// `document.cookie`: the names and values visible to this page.
+pub fn all() -> Option<alloc::string::String> {
     // Throws in sandboxed frames and with storage blocked; that is "no cookies".
     html_document()?.cookie().ok()
 }
@@ -38,4 +39,13 @@ pub fn store(config: &Config, record: &ConsentRecord, secure: bool) -> bool {
         return false;
     }
     load(config).is_some_and(|r| r.id == record.id)
+}
+
+/// Writes each `document.cookie` assignment (deletions built by `gate`).
+pub fn delete(lines: &[alloc::string::String]) {
+    if let Some(doc) = html_document() {
+        for line in lines {
+            doc.set_cookie(line).ok();
+        }
+    }
 }

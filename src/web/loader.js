@@ -5,6 +5,7 @@
 // a policy ([data-doui-policy]).
 
 import init, * as banner from '../../target/bindgen/doui.js';
+import { startGate } from './gate.js';
 
 const here = import.meta.url;
 
@@ -31,8 +32,12 @@ const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) 
       (navigator.languages ?? [navigator.language]).join(','),
       location.protocol === 'https:',
       navigator.cookieEnabled,
+      navigator.globalPrivacyControl === true,
+      location.hostname,
+      location.pathname,
     );
     started = true;
+    startGate(banner);
   })
   .catch((e) => console.error('doui: not started, nothing non-essential will run:', e.message ?? e));
 

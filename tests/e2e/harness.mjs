@@ -28,7 +28,9 @@ export const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE 127.0.0.2 , EXCLUDE localhost',
+  // www.doui.test is the first party under a name with a parent domain, so that
+  // cookies set on .doui.test can be tested; everything else stays unresolved.
+  '--host-resolver-rules=MAP www.doui.test 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE 127.0.0.2 , EXCLUDE localhost',
 ];
 
 export function launch() {
@@ -48,6 +50,8 @@ export function setup() {
     origin: '',
     /** Third-party origin on the second loopback address. */
     thirdParty: '',
+    /** The first party under a domain name (www.doui.test, resolved to loopback). */
+    named: '',
     /** A fresh context (cookies, storage) with a page open at `path`. Options go to newContext. */
     async page(path = '/', options = {}) {
       const context = await env.browser.newContext({ locale: 'ja-JP', ...options });
@@ -56,7 +60,7 @@ export function setup() {
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
-      if (path !== null) await page.goto(env.origin + path);
+      if (path !== null) await page.goto(path.startsWith('http') ? path : env.origin + path);
       return page;
     },
     /** Requests the server saw on the third-party origin. */
@@ -67,6 +71,7 @@ export function setup() {
   before(async () => {
     env.server = await startServer({ hosts: ['127.0.0.1', '127.0.0.2'] });
     [env.origin, env.thirdParty] = env.server.urls;
+    env.named = `http://www.doui.test:${env.server.port}`;
     env.browser = await launch();
   });
   after(async () => {

@@ -4,7 +4,11 @@
 // else comes from `www/`. The same handler answers on a second loopback address
 // (127.0.0.2), which plays the third party whose content doui gates; every request
 // is logged with the host it reached, so tests can assert what did or did not load.
+// In HTML pages, `%THIRD_PARTY%` stands for that second origin (its port is
+// only known at start), and `%NONCE%` for a fresh nonce; `?csp=strict` serves a
+// page under a strict Content-Security-Policy that allows scripts by that nonce.
 
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -47,6 +51,7 @@ function fileFor(pathname) {
  */
 export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = true } = {}) {
   const log = [];
+  let thirdParty = '';
   const handler = async (req, res) => {
     const url = new URL(req.url, `http://${req.headers.host}`);
     log.push({ host: url.host, method: req.method, path: url.pathname + url.search, time: Date.now() });
@@ -54,11 +59,21 @@ export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = tru
     let file = fileFor(url.pathname);
     try {
       if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
-      const body = file && (await readFile(file));
-      res.writeHead(200, {
+      let body = file && (await readFile(file));
+      const headers = {
         'content-type': types[extname(file)] ?? 'application/octet-stream',
         'cache-control': 'no-store',
-      });
+      };
+      if (extname(file) === '.html') {
+        const nonce = randomBytes(12).toString('base64');
+        body = body.toString('utf8').replaceAll('%THIRD_PARTY%', thirdParty).replaceAll('%NONCE%', nonce);
+        if (url.searchParams.get('csp') === 'strict') {
+          headers['content-security-policy'] =
+            `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${nonce}' ${thirdParty}; ` +
+            `style-src 'self'; img-src 'self' ${thirdParty}; frame-src ${thirdParty}; connect-src 'self' ${thirdParty}; object-src 'none'`;
+        }
+      }
+      res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
@@ -76,6 +91,7 @@ export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = tru
     boundPort = server.address().port;
     servers.push(server);
   }
+  thirdParty = hosts[1] ? `http://${hosts[1]}:${boundPort}` : '';
   return {
     log,
     port: boundPort,

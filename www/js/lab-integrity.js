@@ -1,0 +1,1 @@
+window.lab.runs.push('integrity');
