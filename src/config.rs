@@ -900,7 +900,11 @@ impl Reader {
             }
             self.leave();
         }
+        #[allow(unused_mut)]
         let mut transmissions = Vec::new();
+        // Only the policy renders transmissions; the banner build skips them
+        // (`doui check` and the policy module validate them).
+        #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
         if let Some(tv) = field(o, "transmissions") {
             self.enter("transmissions");
             for (i, t) in self.items(tv)?.iter().enumerate() {

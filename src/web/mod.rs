@@ -11,11 +11,13 @@ pub mod policy;
 // The banner module is built without std (see lib.rs). It then needs its own
 // allocator and panic handler; a panic traps, which stops doui and with it
 // everything non-essential: consent fails closed.
-#[cfg(all(not(feature = "policy"), not(test)))]
+#[cfg(all(feature = "banner", not(feature = "policy"), not(test)))]
 #[global_allocator]
-static ALLOCATOR: dlmalloc::GlobalDlmalloc = dlmalloc::GlobalDlmalloc;
+// SAFETY: the banner module runs on the page's one thread (no wasm threads).
+static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> =
+    unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
-#[cfg(all(not(feature = "policy"), not(test)))]
+#[cfg(all(feature = "banner", not(feature = "policy"), not(test)))]
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()
