@@ -958,6 +958,7 @@ impl Reader {
         })
     }
 
+    #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
     fn transmission(&mut self, v: &Value, name: &Text, provider: &Text) -> R<Transmission> {
         let o = self.object(
             v,
@@ -1011,6 +1012,7 @@ fn default_consent_types(id: &str, required: bool) -> u8 {
     }
 }
 
+#[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
 fn joined(a: &str, open: &str, b: &str, close: &str) -> String {
     let mut s = String::from(a);
     s.push_str(open);
