@@ -1,5 +1,7 @@
 //! The policy module's exports: render Markdown to HTML and put it into the page.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
@@ -38,12 +40,24 @@ impl RenderedPolicy {
     }
 }
 
+thread_local! {
+    /// The last config read, by its text: a page renders every policy with the
+    /// same config, and reading it costs about as much as a short policy.
+    static CONFIG: RefCell<Option<(String, Config)>> = const { RefCell::new(None) };
+}
+
 fn render(markdown: &str, config_json: Option<String>) -> Result<policy::Policy, JsError> {
-    let config = match config_json {
-        Some(json) => Some(Config::from_json(&json).map_err(|e| JsError::new(&e.describe()))?),
-        None => None,
+    let Some(json) = config_json else {
+        return policy::render(markdown, None).map_err(|e| JsError::new(&e.to_string()));
     };
-    policy::render(markdown, config.as_ref()).map_err(|e| JsError::new(&e.to_string()))
+    CONFIG.with_borrow_mut(|cache| {
+        if !cache.as_ref().is_some_and(|(text, _)| *text == json) {
+            let config = Config::from_json(&json).map_err(|e| JsError::new(&e.describe()))?;
+            *cache = Some((json, config));
+        }
+        let config = cache.as_ref().map(|(_, c)| c);
+        policy::render(markdown, config).map_err(|e| JsError::new(&e.to_string()))
+    })
 }
 
 /// Renders policy Markdown; `config_json` (the site config as JSON text) fills the
