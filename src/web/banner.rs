@@ -149,26 +149,23 @@ impl App {
     /// Category switches show a mixed state when only some of their services are on.
     fn sync_switches(&self) {
         let Some(d) = self.dialog() else { return };
-        for c in &self.config.categories {
-            let on = c
-                .services
-                .iter()
-                .filter(|s| self.draft.get(&s.id) == Some(true))
-                .count();
-            let mut sel = String::from("#doui-c-");
-            sel.push_str(&c.id);
-            if let Ok(Some(el)) = d.query_selector(&sel) {
-                let input: HtmlInputElement = el.unchecked_into();
-                input.set_checked(self.draft.get(&c.id) == Some(true));
+        let Ok(inputs) = d.query_selector_all("input[data-doui-item]") else {
+            return;
+        };
+        for i in 0..inputs.length() {
+            let Some(input) = inputs.item(i) else {
+                continue;
+            };
+            let input: HtmlInputElement = input.unchecked_into();
+            let id = input.get_attribute("data-doui-item").unwrap_or_default();
+            input.set_checked(self.draft.get(&id) == Some(true));
+            if let Some(c) = self.config.category(&id) {
+                let on = c
+                    .services
+                    .iter()
+                    .filter(|s| self.draft.get(&s.id) == Some(true))
+                    .count();
                 input.set_indeterminate(on > 0 && on < c.services.len());
-            }
-            for s in &c.services {
-                let mut sel = String::from("#doui-c-");
-                sel.push_str(&s.id);
-                if let Ok(Some(el)) = d.query_selector(&sel) {
-                    el.unchecked_into::<HtmlInputElement>()
-                        .set_checked(self.draft.get(&s.id) == Some(true));
-                }
             }
         }
     }
@@ -301,6 +298,17 @@ impl App {
     }
 }
 
+/// The stored choice if it still counts under `config`.
+fn stored_record(config: &Config, gpc: bool) -> Option<ConsentRecord> {
+    let r = cookies::load(config)?;
+    let mut choices = r.current_choices(config, now_secs())?;
+    if gpc {
+        // The signal overrides an earlier opt-in.
+        choices.deny_for_gpc(config);
+    }
+    Some(ConsentRecord { choices, ..r })
+}
+
 fn closest(e: &Event, selector: &str) -> Option<Element> {
     e.target()?
         .dyn_into::<Element>()
@@ -347,14 +355,7 @@ pub fn start(
     let lang = negotiate(config.lang, html_lang, languages.split(','));
     let cookies_ok = cookies_enabled && cookies::readable();
     let gpc = gpc && config.honour_gpc && config.categories.iter().any(|c| c.gpc);
-    let record = cookies::load(&config).and_then(|r| {
-        let mut choices = r.current_choices(&config, now_secs())?;
-        if gpc {
-            // The signal overrides an earlier opt-in.
-            choices.deny_for_gpc(&config);
-        }
-        Some(ConsentRecord { choices, ..r })
-    });
+    let record = stored_record(&config, gpc);
     let Ok(root) = doc.create_element("div") else {
         return;
     };
@@ -527,4 +528,33 @@ pub fn withdrawn() {
             notice.set_inner_html(&ui::reload_notice(&app.config, app.view.lang));
         }
     });
+}
+
+/// Another tab of the site stored a new choice: adopt it here without a reload
+/// (content it allows is released, what it refuses is blocked and its cookies
+/// deleted) and report it as a change.
+#[wasm_bindgen]
+pub fn resync() {
+    dispatch(with_app(|app| {
+        let Some(record) = stored_record(&app.config, app.view.gpc) else {
+            return Events::new();
+        };
+        if app.record.as_ref() == Some(&record) {
+            return Events::new();
+        }
+        let first = app.record.is_none();
+        let detail = detail_json(&app.config, &record);
+        app.record = Some(record);
+        if let Some(slot) = app.find(".doui-banner-slot") {
+            slot.set_inner_html("");
+        }
+        app.set_reopen_hidden(false);
+        app.enforce();
+        let mut events = Events::new();
+        if first {
+            events.push(("doui:consent", detail.clone()));
+        }
+        events.push(("doui:change", detail));
+        events
+    }));
 }

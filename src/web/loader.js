@@ -38,8 +38,28 @@ const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) 
     );
     started = true;
     startGate(banner);
+    syncTabs();
   })
   .catch((e) => console.error('doui: not started, nothing non-essential will run:', e.message ?? e));
+
+/**
+ * Keeps the site's open tabs in step: a choice made in one is adopted by the
+ * others at once. The cookie is the truth; the message only says "look again".
+ */
+function syncTabs() {
+  if (typeof BroadcastChannel !== 'function') return;
+  const channel = new BroadcastChannel('doui');
+  let adopting = false;
+  channel.onmessage = () => {
+    adopting = true;
+    try {
+      banner.resync();
+    } finally {
+      adopting = false;
+    }
+  };
+  document.addEventListener('doui:change', () => adopting || channel.postMessage(0));
+}
 
 const whenStarted = (f) => (...args) => (started ? f(...args) : ready.then(() => started && f(...args)));
 
@@ -74,6 +94,21 @@ export function loadPolicyModule() {
   }));
 }
 
+/** Says why a policy is not shown, and links to its Markdown source. */
+function policyFailed(el, e) {
+  const message = e?.message ?? String(e);
+  console.error('doui: policy not shown:', message);
+  const why = document.createElement('p');
+  why.textContent = message;
+  const source = document.createElement('a');
+  source.href = new URL(el.dataset.douiPolicy, location.href).href;
+  source.textContent = source.pathname.split('/').pop();
+  const link = document.createElement('p');
+  link.append(source);
+  el.setAttribute('role', 'alert');
+  el.replaceChildren(why, link);
+}
+
 /** Renders every [data-doui-policy="policy.md"] element under `root`. */
 export async function renderPolicies(root = document) {
   const targets = [...root.querySelectorAll('[data-doui-policy]')];
@@ -85,7 +120,14 @@ export async function renderPolicies(root = document) {
     css.dataset.douiPolicyCss = '';
     document.head.append(css);
   }
-  const [m, config] = await Promise.all([loadPolicyModule(), configJson().catch(() => null)]);
+  let m, config;
+  try {
+    [m, config] = await Promise.all([loadPolicyModule(), configJson().catch(() => null)]);
+  } catch (e) {
+    // No WebAssembly, or the module did not load: the source stays one click away.
+    for (const el of targets) policyFailed(el, e);
+    return;
+  }
   for (const el of targets) {
     try {
       const res = await fetch(new URL(el.dataset.douiPolicy, location.href));
@@ -93,9 +135,7 @@ export async function renderPolicies(root = document) {
       const version = m.mountPolicy(el, await res.text(), config ?? undefined);
       el.dispatchEvent(new CustomEvent('doui:policy', { bubbles: true, detail: { version } }));
     } catch (e) {
-      console.error('doui: policy not shown:', e.message);
-      el.setAttribute('role', 'alert');
-      el.textContent = e.message;
+      policyFailed(el, e);
     }
   }
   // The anchor in the address bar points into content that did not exist at load.

@@ -6,7 +6,8 @@
 // is logged with the host it reached, so tests can assert what did or did not load.
 // In HTML pages, `%THIRD_PARTY%` stands for that second origin (its port is
 // only known at start), and `%NONCE%` for a fresh nonce; `?csp=strict` serves a
-// page under a strict Content-Security-Policy that allows scripts by that nonce.
+// page under a strict Content-Security-Policy that allows scripts by that nonce
+// (`?csp=nowasm`: the same without 'wasm-unsafe-eval').
 
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -27,7 +28,8 @@ const types = {
   '.css': 'text/css; charset=utf-8',
   '.json': 'application/json; charset=utf-8',
   '.wasm': 'application/wasm',
-  '.md': 'text/markdown; charset=utf-8',
+  // Markdown as plain text, so that a browser shows a policy's source instead of downloading it.
+  '.md': 'text/plain; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
   '.gif': 'image/gif',
@@ -67,9 +69,12 @@ export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = tru
       if (extname(file) === '.html') {
         const nonce = randomBytes(12).toString('base64');
         body = body.toString('utf8').replaceAll('%THIRD_PARTY%', thirdParty).replaceAll('%NONCE%', nonce);
-        if (url.searchParams.get('csp') === 'strict') {
+        const csp = url.searchParams.get('csp');
+        if (csp === 'strict' || csp === 'nowasm') {
+          // `nowasm` leaves out 'wasm-unsafe-eval': doui's module cannot compile.
+          const wasm = csp === 'strict' ? " 'wasm-unsafe-eval'" : '';
           headers['content-security-policy'] =
-            `default-src 'self'; script-src 'self' 'wasm-unsafe-eval' 'nonce-${nonce}' ${thirdParty}; ` +
+            `default-src 'self'; script-src 'self'${wasm} 'nonce-${nonce}' ${thirdParty}; ` +
             `style-src 'self'; img-src 'self' ${thirdParty}; frame-src ${thirdParty}; connect-src 'self' ${thirdParty}; object-src 'none'`;
         }
       }

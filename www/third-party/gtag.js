@@ -9,7 +9,8 @@
   for (const args of window.dataLayer ?? []) {
     if (args[0] === 'consent' && args[2]?.analytics_storage) state.storage = args[2].analytics_storage;
   }
-  if (state.storage === 'granted') {
+  // Like the real tag, it carries on where cookies are blocked.
+  if (state.storage === 'granted') try {
     // "auto" cookie domain: the highest domain the browser accepts.
     const labels = location.hostname.split('.');
     const year2 = 'Max-Age=63072000; Path=/';
@@ -21,7 +22,7 @@
         break;
       }
     }
-  }
+  } catch {}
   const beacon = new Image();
   beacon.src = `${home}/third-party/pixel.gif?collect=pageview&page=${encodeURIComponent(location.pathname)}&storage=${state.storage}`;
   state.beacons += 1;
