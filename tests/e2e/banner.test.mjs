@@ -108,3 +108,47 @@ test('banner and preferences have no axe-core violations', async () => {
     assert.deepEqual(await axe(page, '.doui'), [], `${path} preferences`);
   }
 });
+
+/** Whether every control in `scope` can be reached: inside the viewport's width, at least 24×24 px. */
+async function controlsFit(page, scope) {
+  return page.evaluate((scope) => {
+    const problems = [];
+    const root = document.querySelector(scope);
+    if (root.scrollWidth > root.clientWidth + 1) problems.push(`${scope} scrolls sideways (${root.scrollWidth} > ${root.clientWidth})`);
+    if (document.documentElement.scrollWidth > innerWidth) problems.push(`page scrolls sideways (${document.documentElement.scrollWidth})`);
+    for (const el of root.querySelectorAll('button, a[href], input, summary')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0) continue; // inside a closed <details>
+      if (r.left < 0 || r.right > innerWidth) problems.push(`${el.outerHTML.slice(0, 60)} outside the viewport`);
+      if (el.localName !== 'a' && (r.width < 24 || r.height < 24)) problems.push(`${el.outerHTML.slice(0, 60)} is ${r.width}×${r.height}`);
+    }
+    return problems;
+  }, scope);
+}
+
+for (const [name, options, style] of [
+  ['320 px wide', { viewport: { width: 320, height: 640 } }, null],
+  ['text at 200%', { viewport: { width: 1280, height: 720 } }, 'html { font-size: 200% }'],
+  ['320 px wide with text at 200%', { viewport: { width: 320, height: 640 } }, 'html { font-size: 200% }'],
+]) {
+  test(`banner and preferences stay usable ${name}`, async () => {
+    const page = await env.page(null, options);
+    await page.goto(env.origin + '/');
+    if (style) await page.addStyleTag({ content: style });
+    await page.locator('.doui-banner').waitFor();
+    assert.deepEqual(await controlsFit(page, '.doui-banner'), []);
+    // The banner scrolls inside itself rather than running off the screen.
+    const box = await page.locator('.doui-banner').boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= options.viewport.height + 1, JSON.stringify(box));
+    await page.locator('[data-doui-action="reject-all"]').scrollIntoViewIfNeeded();
+    assert.ok(await page.locator('[data-doui-action="reject-all"]').isVisible());
+    await page.locator('[data-doui-action="customize"]').click();
+    await page.locator('dialog.doui-prefs[open]').waitFor();
+    await page.evaluate(() => document.querySelectorAll('.doui-prefs details').forEach((d) => (d.open = true)));
+    assert.deepEqual(await controlsFit(page, 'dialog.doui-prefs'), []);
+    await page.locator('[data-doui-action="save"]').scrollIntoViewIfNeeded();
+    await page.locator('[data-doui-action="save"]').click();
+    assert.equal(await page.evaluate(() => window.doui.consent().categories.analytics), false);
+    assert.deepEqual(await axe(page, '.doui'), []);
+  });
+}
