@@ -197,7 +197,8 @@ impl ConsentRecord {
             return None;
         }
         let time = parse_uint(fields.next()?, 12)?;
-        let revision = parse_uint(fields.next()?, 9)? as u32;
+        // Any revision a config may have (1..=u32::MAX) must survive the round trip.
+        let revision = u32::try_from(parse_uint(fields.next()?, 10)?).ok()?;
         let policy = fields.next()?;
         let policy = match policy {
             "-" => "",
@@ -418,6 +419,22 @@ mod tests {
             "a category without services has its own switch"
         );
         assert!(!ch.set(&c, "nope", true));
+    }
+
+    #[test]
+    fn every_valid_revision_round_trips() {
+        for revision in [1, 999_999_999, 1_000_000_000, u32::MAX] {
+            let r = ConsentRecord {
+                revision,
+                ..record(Choices::all(&config(), true))
+            };
+            assert_eq!(ConsentRecord::decode(&r.encode()), Some(r));
+        }
+        let too_big =
+            record(Choices::all(&config(), true))
+                .encode()
+                .replacen(".2.", ".4294967296.", 1);
+        assert_eq!(ConsentRecord::decode(&too_big), None);
     }
 
     #[test]
