@@ -1,6 +1,7 @@
 //! Heading ids and the table of contents.
 
 use crate::text::{push_escaped, push_uint};
+use std::collections::{HashMap, HashSet};
 
 /// One heading as listed in the table of contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,30 +37,37 @@ pub fn slug(text: &str) -> String {
     out
 }
 
-/// Hands out ids that are unique within one document.
+/// Hands out ids that are unique within one document, in time linear in the
+/// number of headings however many share a title.
 #[derive(Default)]
 pub struct IdSet {
-    used: Vec<String>,
+    used: HashSet<String>,
+    /// The next suffix to try per base, so that the thousandth "概要" does not
+    /// walk past the 999 before it.
+    next: HashMap<String, u64>,
 }
 
 impl IdSet {
     /// Marks `id` as taken (explicit ids given in the Markdown).
     pub fn reserve(&mut self, id: &str) {
-        self.used.push(id.to_string());
+        self.used.insert(id.to_string());
     }
 
     /// `base`, or `base-2`, `base-3`… if taken.
     pub fn unique(&mut self, base: &str) -> String {
-        let mut id = base.to_string();
-        let mut n = 2u64;
-        while self.used.contains(&id) {
-            id = base.to_string();
-            id.push('-');
-            push_uint(&mut id, n);
-            n += 1;
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
         }
-        self.used.push(id.clone());
-        id
+        let n = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let mut id = base.to_string();
+            id.push('-');
+            push_uint(&mut id, *n);
+            *n += 1;
+            if self.used.insert(id.clone()) {
+                return id;
+            }
+        }
     }
 }
 

@@ -230,11 +230,18 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
                     }
                 }
             }
-            Event::Start(Tag::Heading {
-                id: Some(ref id), ..
-            }) => {
-                ids.reserve(id);
-                events.push(event);
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                // Of `{#id .class key=value}` only the id is kept: classes and
+                // attributes would carry event handlers and styles into the page.
+                if let Some(id) = &id {
+                    ids.reserve(id);
+                }
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes: Vec::new(),
+                    attrs: Vec::new(),
+                }));
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let target = classify(&dest_url);
@@ -294,10 +301,15 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
     let mut i = 0;
     while i < events.len() {
         if matches!(events[i], Event::Start(Tag::List(None))) {
-            let first_text = events[i + 1..].iter().find_map(|e| match e {
-                Event::Text(t) => Some(t),
-                _ => None,
-            });
+            // Only the first item decides; looking further made a document of
+            // many empty lists quadratic.
+            let first_text = events[i + 1..]
+                .iter()
+                .take_while(|e| !matches!(e, Event::End(TagEnd::Item)))
+                .find_map(|e| match e {
+                    Event::Text(t) => Some(t),
+                    _ => None,
+                });
             if first_text.is_some_and(|t| has_own_marker(t)) {
                 events[i] = Event::Html("<ul class=\"doui-marked\">\n".into());
             }

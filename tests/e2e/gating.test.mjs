@@ -5,6 +5,7 @@
 // which logs every request it receives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { axe, setup } from './harness.mjs';
 
 const env = setup();
@@ -244,6 +245,14 @@ for (const csp of [false, true]) {
     await page.goto(`${env.origin}/lab.html${csp ? '?csp=strict' : ''}`);
     await page.evaluate(() => window.doui.ready);
     assert.deepEqual(await page.evaluate(() => window.lab.runs), []);
+    const before = env.server.log.length;
+    const media = () =>
+      page.evaluate(() => ({
+        css: getComputedStyle(document.documentElement).getPropertyValue('--lab-gated-css').trim(),
+        img: document.querySelector('main img').getAttribute('src'),
+        source: document.querySelector('video source').getAttribute('src'),
+      }));
+    assert.deepEqual(await media(), { css: '', img: null, source: null });
     await page.evaluate(() => window.doui.set('analytics', true));
     await page.waitForFunction(() => window.lab.runs.length >= 4);
     await page.waitForTimeout(300);
@@ -251,7 +260,31 @@ for (const csp of [false, true]) {
     assert.deepEqual(runs.slice(0, 2), ['first', 'inline'], 'classic scripts keep document order');
     assert.deepEqual([...runs].sort(), ['first', 'inline', 'integrity', 'module:string']);
     assert.deepEqual(await page.evaluate(() => window.lab.violations), []);
-    // Only the copy with the wrong hash failed, as Subresource Integrity demands.
-    assert.deepEqual(page.errors.filter((e) => !/integrity/.test(e) || !/tampered/.test(e)), []);
+    await page.waitForFunction(() => getComputedStyle(document.documentElement).getPropertyValue('--lab-gated-css').trim() === 'loaded');
+    assert.deepEqual(await media(), { css: 'loaded', img: '/favicon.svg', source: '/third-party/none.webm?lab' });
+    const loaded = env.server.log.slice(before).map((r) => r.path);
+    for (const want of ['/js/lab.css', '/favicon.svg', '/third-party/none.webm?lab']) assert.ok(loaded.includes(want), `${want} in ${loaded}`);
+    // Only the copy with the wrong hash failed, as Subresource Integrity demands,
+    // and the stand-in video that does not exist.
+    assert.deepEqual(page.errors.filter((e) => !(/integrity/.test(e) && /tampered/.test(e)) && !/404/.test(e)), []);
   });
 }
+
+test('advanced Consent Mode loads Google tags at once with denied defaults; everything else waits', async () => {
+  const config = JSON.parse(readFileSync(new URL('../../www/doui-config.json', import.meta.url), 'utf8'));
+  config.consentMode.mode = 'advanced';
+  const page = await env.page(null);
+  await page.route(env.origin + '/doui-config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify(config) }));
+  const since = env.server.log.length;
+  await page.goto(env.origin + '/');
+  await settle(page);
+  await page.waitForFunction(() => window.demoAnalytics?.runs === 1);
+  const paths = thirdPartySince(since);
+  assert.ok(paths.includes('/third-party/gtag.js'), paths.join());
+  // The tag read the denied default: no identifier cookie, a cookieless ping.
+  assert.ok(paths.some((p) => p.includes('collect=pageview') && p.includes('storage=denied')), paths.join());
+  assert.equal((await page.context().cookies()).filter((c) => c.name.startsWith('_ga')).length, 0);
+  assert.ok(!paths.some((p) => p.includes('collect=ad') || p.includes('embed.html') || p.includes('widget')), paths.join());
+  assert.equal(await page.evaluate(() => window.doui.accepted('google-analytics')), false);
+  assert.deepEqual(page.errors, []);
+});
