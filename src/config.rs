@@ -190,7 +190,7 @@ impl Lifetime {
             return Some(Lifetime::Session);
         }
         let split = s.find(|c: char| !c.is_ascii_digit())?;
-        let (num, unit) = s.split_at(split);
+        let (num, unit) = (s.get(..split)?, s.get(split..)?);
         if num.is_empty() || num.len() > 6 || (num.len() > 1 && num.starts_with('0')) {
             return None;
         }

@@ -216,7 +216,7 @@ impl Reader<'_> {
     }
 
     fn word(&mut self, w: &[u8], kind: Kind) -> Result<Kind, ParseError> {
-        if self.s[self.i..].starts_with(w) {
+        if self.s.get(self.i..).is_some_and(|rest| rest.starts_with(w)) {
             self.i += w.len();
             Ok(kind)
         } else {
@@ -225,7 +225,7 @@ impl Reader<'_> {
     }
 
     fn int(&mut self) -> Result<i64, ParseError> {
-        let neg = self.s[self.i] == b'-';
+        let neg = self.s.get(self.i) == Some(&b'-');
         if neg {
             self.i += 1;
         }
@@ -245,7 +245,7 @@ impl Reader<'_> {
         if digits == 0 {
             return Err(self.err(SyntaxError::UnexpectedChar));
         }
-        if digits > 1 && self.s[start] == b'0' {
+        if digits > 1 && self.s.get(start) == Some(&b'0') {
             return Err(self.err(SyntaxError::BadNumber));
         }
         if matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E')) {

@@ -4,19 +4,18 @@ use alloc::string::String;
 
 /// Appends the decimal digits of `n`.
 pub fn push_uint(out: &mut String, n: u64) {
-    let mut buf = [0u8; 20];
-    let mut i = buf.len();
-    let mut n = n;
+    // The largest power of ten not above n, then one digit per power: no
+    // indexing, so no bounds checks (whose panics pull in core::fmt).
+    let mut p = 1u64;
+    while p <= n / 10 {
+        p *= 10;
+    }
     loop {
-        i -= 1;
-        buf[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
+        out.push((b'0' + (n / p % 10) as u8) as char);
+        if p == 1 {
             break;
         }
-    }
-    for &b in &buf[i..] {
-        out.push(b as char);
+        p /= 10;
     }
 }
 

@@ -250,7 +250,11 @@ pub fn reopen_button(config: &Config, lang: Lang) -> String {
 /// Writes `template` with `{}` replaced by `value`, escaped.
 fn fill(o: &mut Out, m: Msg, value: &str) {
     let template = o.config.text(o.lang, m);
-    match template.split_once("{}") {
+    // A char pattern: a `&str` pattern would bring in the substring searcher.
+    match template
+        .split_once('{')
+        .and_then(|(before, rest)| Some((before, rest.strip_prefix('}')?)))
+    {
         Some((before, after)) => {
             o.esc(before).esc(value).esc(after);
         }

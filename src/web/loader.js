@@ -4,7 +4,8 @@
 // and as module exports, and fetches the policy module only when the page shows
 // a policy ([data-doui-policy]).
 
-import init, * as banner from '../../target/bindgen/doui.js';
+import init, * as module from '../../target/bindgen/doui.js';
+import * as banner from './banner.js';
 import { startGate } from './gate.js';
 
 const here = import.meta.url;
@@ -26,18 +27,9 @@ export function configJson() {
 let started = false;
 const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) }), configJson()])
   .then(([, config]) => {
-    banner.start(
-      config,
-      document.documentElement.lang,
-      (navigator.languages ?? [navigator.language]).join(','),
-      location.protocol === 'https:',
-      navigator.cookieEnabled,
-      navigator.globalPrivacyControl === true,
-      location.hostname,
-      location.pathname,
-    );
-    started = true;
-    startGate(banner);
+    started = banner.startBanner(module, config);
+    if (!started) return;
+    startGate({ allows: module.allows, placeholder: module.placeholder, withdrawn: banner.withdrawn, set: banner.set });
     syncTabs();
   })
   .catch((e) => console.error('doui: not started, nothing non-essential will run:', e.message ?? e));
@@ -64,11 +56,11 @@ function syncTabs() {
 const whenStarted = (f) => (...args) => (started ? f(...args) : ready.then(() => started && f(...args)));
 
 /** Whether a category or service id is allowed now (false until doui has started). */
-export const accepted = (id) => started && banner.accepted(id);
+export const accepted = (id) => started && module.accepted(String(id));
 /** The current decision (categories, services, id, time, revision, policy), or null. */
-export const consent = () => (started && JSON.parse(banner.consentJson() || 'null')) || null;
+export const consent = () => (started && JSON.parse(module.consentJson() || 'null')) || null;
 /** Shows the banner again. */
-export const show = whenStarted(() => banner.show());
+export const show = whenStarted(() => banner.showBanner());
 /** Opens the preferences dialog. */
 export const showPreferences = whenStarted(() => banner.showPreferences());
 /** Accepts everything. */
@@ -76,7 +68,7 @@ export const acceptAll = whenStarted(() => banner.acceptAll());
 /** Refuses everything that is not necessary. */
 export const rejectAll = whenStarted(() => banner.rejectAll());
 /** Sets one category or service; resolves to false for an unknown id. */
-export const set = whenStarted((id, allowed) => banner.set(id, !!allowed));
+export const set = whenStarted((id, allowed) => banner.set(id, allowed));
 /** Calls `listener(detail)` on every change; returns a function that unsubscribes. */
 export function onChange(listener) {
   const handler = (e) => listener(e.detail);

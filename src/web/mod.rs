@@ -3,8 +3,6 @@
 
 #[cfg(feature = "banner")]
 pub mod banner;
-#[cfg(feature = "banner")]
-mod cookies;
 #[cfg(feature = "policy")]
 pub mod policy;
 

@@ -1,0 +1,239 @@
+// The banner in the page. Every decision (what to show, what a click records,
+// which cookies to delete, what Google tags are told) is made by the banner
+// module (`banner.rs`); this file puts its markup into the document, moves
+// focus, keeps Tab inside the preferences, writes cookies and dispatches events.
+
+const HTTPS = 1;
+const COOKIES = 2;
+const GPC = 4;
+const REJECT_ALL = 0;
+const ACCEPT_ALL = 1;
+const SAVE_DRAFT = 2;
+const SET_ONE = 3;
+
+let w; // the banner module's exports
+let root;
+let opener = null; // where focus returns when the preferences close
+
+/** `document.cookie`, or null where the browser refuses it (sandbox, blocked storage). */
+function cookies() {
+  try {
+    return document.cookie;
+  } catch {
+    return null;
+  }
+}
+
+function writeCookie(line) {
+  try {
+    document.cookie = line;
+  } catch {
+    // Blocked: the choice holds for this page view, and the visitor is told.
+  }
+}
+
+const now = () => Date.now() / 1000;
+const find = (selector) => root.querySelector(selector);
+const dialog = () => find('dialog.doui-prefs');
+const emit = (type, detail) => document.dispatchEvent(new CustomEvent(type, { detail }));
+
+/** Google's command queue: the site's gtag() if it has one, else the same push it does. */
+function gtag() {
+  if (typeof window.gtag === 'function') return window.gtag(...arguments);
+  (window.dataLayer = window.dataLayer || []).push(arguments);
+}
+
+/**
+ * Starts the banner with the site config (JSON text). Returns false, after
+ * saying why in the console, when the config is invalid: then nothing
+ * non-essential is ever allowed.
+ */
+export function startBanner(module, config) {
+  w = module;
+  const jar = cookies();
+  const flags =
+    (location.protocol === 'https:' ? HTTPS : 0) |
+    (navigator.cookieEnabled && jar !== null ? COOKIES : 0) |
+    (navigator.globalPrivacyControl === true ? GPC : 0);
+  const problem = w.start(
+    config,
+    document.documentElement.lang,
+    (navigator.languages ?? [navigator.language]).join(','),
+    jar ?? '',
+    now(),
+    flags,
+    location.hostname,
+    location.pathname,
+  );
+  if (problem) {
+    console.error('doui: ' + problem);
+    return false;
+  }
+  const options = w.options();
+  if (options & 2) gtag('set', 'ads_data_redaction', true);
+  if (options & 4) gtag('set', 'url_passthrough', true);
+  root = document.createElement('div');
+  root.className = 'doui';
+  root.lang = w.lang();
+  root.innerHTML = w.shell();
+  document.body.append(root);
+  root.addEventListener('click', onClick);
+  root.addEventListener('change', onChange);
+  root.addEventListener('keydown', onKey);
+  // Any element with data-doui-open, anywhere in the page, reopens the preferences.
+  document.addEventListener('click', (e) => {
+    const el = e.target.closest?.('[data-doui-open]');
+    if (el) {
+      e.preventDefault();
+      showPreferences(el);
+    }
+  });
+  if (w.hasChoice()) {
+    reopen(true);
+    enforce();
+    emit('doui:consent', JSON.parse(w.consentJson()));
+  } else {
+    showBanner();
+  }
+  return true;
+}
+
+/** Shows or hides the floating reopen button (if the config has one). */
+function reopen(shown) {
+  const button = find('.doui-reopen');
+  if (button) button.hidden = !(shown && w.options() & 1);
+}
+
+/** Shows the first-layer banner and moves focus into it. */
+export function showBanner() {
+  find('.doui-banner-slot').innerHTML = w.bannerHtml();
+  reopen(false);
+  find('.doui-banner').focus();
+}
+
+/** Opens the preferences; `from` gets focus back when they close. */
+export function showPreferences(from = document.activeElement) {
+  if (dialog()?.open) return;
+  opener = from;
+  find('.doui-prefs-slot').innerHTML = w.preferencesHtml();
+  syncSwitches('', false);
+  dialog().showModal();
+}
+
+/** Closes the preferences without saving; focus returns to what opened them. */
+function closePreferences() {
+  const d = dialog();
+  d?.close();
+  d?.remove();
+  const back = opener?.isConnected && opener.offsetParent ? opener : null;
+  opener = null;
+  (back ?? find(w.hasChoice() ? '.doui-reopen:not([hidden])' : '.doui-banner'))?.focus();
+}
+
+/** Category switches show a mixed state when only some of their services are on. */
+function syncSwitches(id, on) {
+  const d = dialog();
+  for (const pair of w.switches(id, on).split(' ')) {
+    const [item, state] = pair.split(':');
+    const input = d.querySelector(`input[data-doui-item="${item}"]`);
+    if (!input) continue;
+    input.checked = state === '1';
+    input.indeterminate = state === '2';
+  }
+}
+
+/** Deletes the cookies of refused services and tells Google tags. */
+function enforce() {
+  for (const line of w.deletions(cookies() ?? '').split('\n')) if (line) writeCookie(line);
+  const update = w.consentMode();
+  if (update) gtag('consent', 'update', JSON.parse(update));
+}
+
+/**
+ * Records a decision (`kind`, and for SET_ONE an id and its value), stores it,
+ * hides the banner, announces it and dispatches the events. Returns false for
+ * an id the config does not have.
+ */
+function commit(kind, id = '', on = false) {
+  const first = !w.hasChoice();
+  const line = w.decide(kind, id, on, crypto.getRandomValues(new Uint8Array(16)), now());
+  if (!line) return false;
+  writeCookie(line);
+  const stored = w.confirm(cookies() ?? '');
+  find('.doui-banner-slot').textContent = '';
+  reopen(true);
+  if (dialog()) closePreferences();
+  else find('.doui-reopen:not([hidden])')?.focus();
+  find('.doui-status').textContent = w.status(stored);
+  enforce();
+  const detail = JSON.parse(w.consentJson());
+  if (first) emit('doui:consent', detail);
+  emit('doui:change', detail);
+  return true;
+}
+
+export const acceptAll = () => commit(ACCEPT_ALL);
+export const rejectAll = () => commit(REJECT_ALL);
+/** Sets one category or service and keeps the rest; false for an unknown id. */
+export const set = (id, allowed) => commit(SET_ONE, String(id), !!allowed);
+
+/** Another tab stored a choice: adopt it here without a reload. */
+export function resync() {
+  const first = !w.hasChoice();
+  if (!w.resync(cookies() ?? '', now())) return;
+  find('.doui-banner-slot').textContent = '';
+  reopen(true);
+  enforce();
+  const detail = JSON.parse(w.consentJson());
+  if (first) emit('doui:consent', detail);
+  emit('doui:change', detail);
+}
+
+/** Scripts that already ran lost their consent: offer a reload, or reload. */
+export function withdrawn() {
+  const notice = w.reloadNotice();
+  if (!notice) location.reload();
+  else find('.doui-notice').innerHTML = notice;
+}
+
+function onClick(e) {
+  const el = e.target.closest('[data-doui-action]');
+  const action = el?.dataset.douiAction;
+  if (action === 'accept-all') acceptAll();
+  else if (action === 'reject-all') rejectAll();
+  else if (action === 'save') commit(SAVE_DRAFT);
+  else if (action === 'customize') showPreferences(el);
+  else if (action === 'close') closePreferences();
+  else if (action === 'reload') location.reload();
+}
+
+function onChange(e) {
+  const input = e.target.closest('input[data-doui-item]');
+  if (input) syncSwitches(input.dataset.douiItem, input.checked);
+}
+
+/** Keeps Tab inside the open preferences and closes them on Escape. */
+function onKey(e) {
+  const d = dialog();
+  if (!d?.open) return;
+  if (e.key === 'Escape') {
+    e.preventDefault();
+    closePreferences();
+    return;
+  }
+  if (e.key !== 'Tab') return;
+  const focusable = [...d.querySelectorAll('button,a[href],input:not([disabled]),summary')].filter(
+    (el) => el.offsetParent,
+  );
+  const first = focusable[0];
+  const last = focusable.at(-1);
+  const active = document.activeElement;
+  const inside = d.contains(active);
+  if (e.shiftKey && (active === first || !inside)) {
+    e.preventDefault();
+    last?.focus();
+  } else if (!e.shiftKey && (active === last || !inside)) {
+    e.preventDefault();
+    first?.focus();
+  }
+}
