@@ -449,6 +449,11 @@ impl ConfigError {
 }
 
 type R<T> = Result<T, ConfigError>;
+
+/// Whether errors carry their field path. The banner module only needs to know
+/// that a config is invalid (and where: the line); the full message comes from
+/// the policy module, fetched only then, which keeps the critical path smaller.
+const TRACK_PATHS: bool = cfg!(any(feature = "policy", not(target_arch = "wasm32")));
 type Fields = [(String, Value)];
 
 /// Turns JSON values into config types, keeping the path of the field being
@@ -475,10 +480,15 @@ impl Reader {
     }
 
     fn enter(&mut self, key: &str) {
-        self.path.push(key.into());
+        if TRACK_PATHS {
+            self.path.push(key.into());
+        }
     }
 
     fn enter_index(&mut self, i: usize) {
+        if !TRACK_PATHS {
+            return;
+        }
         let mut s = String::from("[");
         push_uint(&mut s, i as u64);
         s.push(']');
@@ -486,7 +496,9 @@ impl Reader {
     }
 
     fn leave(&mut self) {
-        self.path.pop();
+        if TRACK_PATHS {
+            self.path.pop();
+        }
     }
 
     /// The fields of an object, after checking that each key is allowed.

@@ -44,11 +44,11 @@ function gtag() {
 }
 
 /**
- * Starts the banner with the site config (JSON text). Returns false, after
- * saying why in the console, when the config is invalid: then nothing
- * non-essential is ever allowed.
+ * Starts the banner with the site config (JSON text). Returns false when the
+ * config is invalid, and `explain(config)` resolves to the message to log: then
+ * nothing non-essential is ever allowed.
  */
-export function startBanner(module, config) {
+export function startBanner(module, config, explain) {
   w = module;
   const jar = cookies();
   const flags =
@@ -66,7 +66,11 @@ export function startBanner(module, config) {
     location.pathname,
   );
   if (problem) {
-    console.error('doui: ' + problem);
+    // The full message (field and problem) comes from the policy module.
+    explain(config).then(
+      (full) => console.error('doui: ' + (full || problem)),
+      () => console.error('doui: ' + problem),
+    );
     return false;
   }
   const options = w.options();

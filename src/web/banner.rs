@@ -64,8 +64,8 @@ fn stored_record(config: &Config, cookies: &str, now: u64, gpc: bool) -> Option<
 /// `document.cookie`, `now` Unix seconds). `html_lang` and `languages` (comma
 /// separated) feed language negotiation; `flags` combines [`HTTPS`],
 /// [`COOKIES`] and [`GPC`]; `host` and `path` locate the page for cookie
-/// deletion. Returns an empty string, or what is wrong with the config (then
-/// nothing non-essential is ever allowed).
+/// deletion. Returns an empty string, or the line where the config is invalid
+/// (then nothing non-essential is ever allowed).
 #[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn start(
@@ -80,7 +80,14 @@ pub fn start(
 ) -> String {
     let config = match Config::from_json(config_json) {
         Ok(c) => c,
-        Err(e) => return e.describe(),
+        Err(e) => {
+            // The field path and the wording come from the policy module's
+            // `checkConfig`, loaded only for a broken config.
+            let mut s = String::from("config line ");
+            crate::text::push_uint(&mut s, e.line as u64);
+            s.push_str(": invalid");
+            return s;
+        }
     };
     let lang = negotiate(config.lang, html_lang, languages.split(','));
     let gpc = flags & GPC != 0 && config.honour_gpc && config.categories.iter().any(|c| c.gpc);

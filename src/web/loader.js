@@ -27,7 +27,7 @@ export function configJson() {
 let started = false;
 const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) }), configJson()])
   .then(([, config]) => {
-    started = banner.startBanner(module, config);
+    started = banner.startBanner(module, config, (text) => loadPolicyModule().then((m) => m.checkConfig(text)));
     if (!started) return;
     startGate({ allows: module.allows, placeholder: module.placeholder, withdrawn: banner.withdrawn, set: banner.set });
     syncTabs();

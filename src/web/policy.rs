@@ -89,3 +89,14 @@ pub fn mount_policy(
     target.set_attribute("data-doui-version", &p.version).ok();
     Ok(p.version)
 }
+
+/// What is wrong with a site config (`config line N: field: problem`), or an
+/// empty string when it is valid. The banner module reports only the line of an
+/// invalid config; this gives the whole message.
+#[wasm_bindgen(js_name = checkConfig)]
+pub fn check_config(config_json: &str) -> String {
+    Config::from_json(config_json)
+        .err()
+        .map(|e| e.describe())
+        .unwrap_or_default()
+}

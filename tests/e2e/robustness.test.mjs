@@ -185,6 +185,8 @@ test('a javascript: URL in the config is refused with an error naming the field'
   await servePage(page, '/bad-url.html', pageWith(c));
   await page.goto(env.origin + '/bad-url.html');
   await page.evaluate(() => window.doui.ready);
+  // The full message comes from the policy module, fetched for a broken config.
+  for (let i = 0; i < 50 && !page.errors.length; i++) await page.waitForTimeout(100);
   assert.equal(await page.locator('.doui-banner').count(), 0);
   assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), false);
   assert.equal(page.errors.length, 1);
