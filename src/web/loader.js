@@ -1,8 +1,8 @@
 // The script a site includes:
 //   <script type="module" src="/dist/doui.js" data-doui-config="/doui-config.json"></script>
 // It finds the config, starts the banner module, exposes the API on window.doui
-// and as module exports, and fetches the policy module only when the page shows
-// a policy ([data-doui-policy]).
+// and as module exports, and fetches the policy side (policy-page.js with its
+// wasm) only when the page shows a policy ([data-doui-policy]).
 
 import init, * as module from '../../target/bindgen/doui.js';
 import * as banner from './banner.js';
@@ -27,7 +27,7 @@ export function configJson() {
 let started = false;
 const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) }), configJson()])
   .then(([, config]) => {
-    started = banner.startBanner(module, config, (text) => loadPolicyModule().then((m) => m.checkConfig(text)));
+    started = banner.startBanner(module, config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
     if (!started) return;
     startGate({ allows: module.allows, placeholder: module.placeholder, withdrawn: banner.withdrawn, set: banner.set });
     syncTabs();
@@ -77,62 +77,17 @@ export function onChange(listener) {
 }
 export { ready };
 
-let policyModule;
-/** Loads the Markdown renderer (a separate wasm module) and its stylesheet once. */
-export function loadPolicyModule() {
-  return (policyModule ??= import(new URL('doui-policy.js', here).href).then(async (m) => {
-    await m.default({ module_or_path: new URL('doui_policy_bg.wasm', here) });
-    return m;
-  }));
-}
-
-/** Says why a policy is not shown, and links to its Markdown source. */
-function policyFailed(el, e) {
-  const message = e?.message ?? String(e);
-  console.error('doui: policy not shown:', message);
-  const why = document.createElement('p');
-  why.textContent = message;
-  const source = document.createElement('a');
-  source.href = new URL(el.dataset.douiPolicy, location.href).href;
-  source.textContent = source.pathname.split('/').pop();
-  const link = document.createElement('p');
-  link.append(source);
-  el.setAttribute('role', 'alert');
-  el.replaceChildren(why, link);
-}
+let policyPage;
+/** The policy side of doui (`doui-policy.js`: renderer, wasm, stylesheet), fetched on first use. */
+const loadPolicyPage = () => (policyPage ??= import(new URL('doui-policy.js', here).href));
 
 /** Renders every [data-doui-policy="policy.md"] element under `root`. */
-export async function renderPolicies(root = document) {
-  const targets = [...root.querySelectorAll('[data-doui-policy]')];
-  if (!targets.length) return;
-  if (!document.querySelector('link[data-doui-policy-css]')) {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = new URL('doui-policy.css', here).href;
-    css.dataset.douiPolicyCss = '';
-    document.head.append(css);
-  }
-  let m, config;
-  try {
-    [m, config] = await Promise.all([loadPolicyModule(), configJson().catch(() => null)]);
-  } catch (e) {
-    // No WebAssembly, or the module did not load: the source stays one click away.
-    for (const el of targets) policyFailed(el, e);
-    return;
-  }
-  for (const el of targets) {
-    try {
-      const res = await fetch(new URL(el.dataset.douiPolicy, location.href));
-      if (!res.ok) throw new Error(`${res.url} answered ${res.status}`);
-      const version = m.mountPolicy(el, await res.text(), config ?? undefined);
-      el.dispatchEvent(new CustomEvent('doui:policy', { bubbles: true, detail: { version } }));
-    } catch (e) {
-      policyFailed(el, e);
-    }
-  }
-  // The anchor in the address bar points into content that did not exist at load.
-  const id = decodeURIComponent(location.hash.slice(1));
-  if (id) document.getElementById(id)?.scrollIntoView();
+export function renderPolicies(root = document) {
+  if (!root.querySelector('[data-doui-policy]')) return Promise.resolve();
+  return loadPolicyPage().then(
+    (p) => p.renderPolicies(root, configJson),
+    (e) => console.error('doui: policy not shown:', e.message ?? e),
+  );
 }
 
 window.doui = { accepted, consent, show, showPreferences, acceptAll, rejectAll, set, onChange, ready, renderPolicies };
