@@ -238,6 +238,8 @@ function pageFor(name, template, third) {
   const parts = {
     doui: {
       head: `<link rel="stylesheet" href="/doui/dist/doui.css">
+<link rel="preload" href="/doui/dist/doui_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="preload" href="/doui/doui-config.json" as="fetch" crossorigin>
 <script type="module" src="/doui/dist/doui.js" data-doui-config="/doui/doui-config.json"></script>`,
       blocked: `<script type="text/plain" data-consent="analytics" data-src="${analytics}"></script>`,
       embed: `<iframe ${size} title="動画" data-consent="embeds" data-src="${video}"></iframe>`,
