@@ -1,4 +1,5 @@
-//! wasm tests in headless Chromium: the web layer against a real DOM.
+//! wasm tests in headless Chromium: the policy module and the banner module's
+//! exports against a real DOM and cookie jar.
 //! Run by `./dev test` (`cargo test --target wasm32-unknown-unknown --features banner,policy --test browser`).
 #![cfg(target_arch = "wasm32")]
 
@@ -59,4 +60,68 @@ fn policy_errors_are_thrown_and_leave_the_target_alone() {
     assert!(mounted.is_err());
     assert_eq!(el.inner_html(), "<p>before</p>");
     el.remove();
+}
+
+/// The banner module's exports, as banner.js drives them: start, decide,
+/// confirm against the real `document.cookie`, then the gate and deletions.
+#[wasm_bindgen_test]
+fn banner_exports_record_a_choice_in_the_real_cookie_jar() {
+    use doui::web::banner;
+    use wasm_bindgen::JsCast;
+    let doc: web_sys::HtmlDocument = document().unchecked_into();
+    let problem = banner::start(
+        CONFIG,
+        "en",
+        "en-GB,ja",
+        "",
+        1_790_000_000.0,
+        banner::COOKIES,
+        "localhost".into(),
+        "/".into(),
+    );
+    assert_eq!(problem, "");
+    assert!(!banner::has_choice());
+    assert!(banner::banner_html().contains(">Accept all<"));
+    assert!(!banner::allows("analytics"));
+    assert!(banner::allows("!analytics"));
+    let line = banner::decide(3, "analytics", true, &[7; 16], 1_790_000_000.0);
+    assert!(
+        line.starts_with("doui_consent=1.BwcHBwcHBwcHBwcHBwcHBw.1790000000.1."),
+        "{line}"
+    );
+    doc.set_cookie(&line).unwrap();
+    assert!(banner::confirm(&doc.cookie().unwrap()));
+    assert!(banner::accepted("google-analytics"));
+    assert!(banner::allows("analytics") && !banner::allows("advertising"));
+    assert!(banner::consent_mode().contains("\"analytics_storage\":\"granted\""));
+    // Refusing analytics deletes its cookies, on the paths a page could have set them.
+    doc.set_cookie("_ga=GA1.1; Path=/").unwrap();
+    assert_eq!(
+        banner::decide(3, "analytics", false, &[8; 16], 1_790_000_001.0).is_empty(),
+        false
+    );
+    let deletions = banner::deletions(&doc.cookie().unwrap());
+    assert!(
+        deletions.contains("_ga=; Max-Age=0; Path=/\n"),
+        "{deletions}"
+    );
+    assert_eq!(banner::decide(3, "no-such-id", true, &[9; 16], 1.0), "");
+    doc.set_cookie("doui_consent=; Max-Age=0; Path=/").unwrap();
+    doc.set_cookie("_ga=; Max-Age=0; Path=/").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn banner_start_reports_the_line_of_an_invalid_config() {
+    let problem = doui::web::banner::start(
+        "{\n \"revision\": 0\n}",
+        "ja",
+        "",
+        "",
+        0.0,
+        0,
+        String::new(),
+        String::new(),
+    );
+    assert!(problem.starts_with("config line 2"), "{problem}");
+    assert!(!doui::web::banner::accepted("necessary"));
 }

@@ -81,6 +81,10 @@ pub fn start(
     let config = match Config::from_json(config_json) {
         Ok(c) => c,
         Err(e) => {
+            // Whatever ran before is forgotten: nothing is allowed.
+            if let Ok(mut slot) = APP.0.try_borrow_mut() {
+                *slot = None;
+            }
             // The field path and the wording come from the policy module's
             // `checkConfig`, loaded only for a broken config.
             let mut s = String::from("config line ");
@@ -297,8 +301,15 @@ pub fn deletions(cookies: &str) -> String {
         let Some(record) = &app.record else {
             return String::new();
         };
-        gate::cookie_deletions(&app.config, &record.choices, cookies, &app.host, &app.path)
-            .join("\n")
+        // Not `join`: its overflow check would bring in a formatting panic.
+        let mut out = String::new();
+        for line in
+            gate::cookie_deletions(&app.config, &record.choices, cookies, &app.host, &app.path)
+        {
+            out.push_str(&line);
+            out.push('\n');
+        }
+        out
     })
 }
 
