@@ -240,7 +240,7 @@ impl ConsentRecord {
     pub fn current_choices(&self, config: &Config, now: u64) -> Option<Choices> {
         let max_age = config.cookie.days as u64 * 86_400;
         if self.revision != config.revision
-            || self.time > now + FUTURE_TOLERANCE
+            || self.time > now.saturating_add(FUTURE_TOLERANCE)
             || now.saturating_sub(self.time) > max_age
         {
             return None;
