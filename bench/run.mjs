@@ -18,6 +18,7 @@ import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zc, gzipSync } from 'node:zlib';
+import { chromiumArgs as sharedChromiumArgs } from '../tests/support/chromium.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..');
@@ -36,21 +37,10 @@ const SETTLE_MS = Number(opt('settle', 600)); // wait after the banner before co
 const WARM_RUNS = Math.max(1, Number(opt('warm-runs', 3)));
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-// Keep the browser on loopback only (same flags as tests/e2e/harness.mjs), and
-// without the automation flag: vanilla-cookieconsent hides its banner from
-// bots (navigator.webdriver) by default, as a site's real visitors never are.
-const chromiumArgs = [
-  '--disable-blink-features=AutomationControlled',
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE 127.0.0.2 , EXCLUDE localhost',
-];
+// The test suites' flags (loopback only), without the automation flag:
+// vanilla-cookieconsent hides its banner from bots (navigator.webdriver) by
+// default, as a site's real visitors never are.
+const chromiumArgs = ['--disable-blink-features=AutomationControlled', ...sharedChromiumArgs];
 
 const log = (...a) => console.error('[bench]', ...a);
 

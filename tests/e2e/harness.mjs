@@ -14,24 +14,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
 import { startServer } from '../support/server.mjs';
+import { chromiumArgs } from '../support/chromium.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
-// Keep the browser on loopback: no lookups of update, sync or account hosts.
-export const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  // www.doui.test is the first party under a name with a parent domain, so that
-  // cookies set on .doui.test can be tested; everything else stays unresolved.
-  '--host-resolver-rules=MAP www.doui.test 127.0.0.1 , MAP * ~NOTFOUND , EXCLUDE 127.0.0.1 , EXCLUDE 127.0.0.2 , EXCLUDE localhost',
-];
+export { chromiumArgs };
 
 export function launch() {
   return chromium.launch({
