@@ -1,5 +1,6 @@
-//! Everything that touches the browser, through web-sys. Each module is compiled
-//! into the build whose feature it belongs to.
+//! The wasm modules' exports. `banner` passes strings to its page side
+//! (`banner.js`, `gate.js`); `policy` renders into the DOM through web-sys. Each
+//! is compiled into the build whose feature it belongs to.
 
 #[cfg(feature = "banner")]
 pub mod banner;
