@@ -174,7 +174,7 @@ async function bannerLoad(env, name, { rate, click }) {
       const kind = classify(name, u.pathname);
       if (!kind) continue;
       if (data.visibleAt !== null && res.end > data.visibleAt) continue;
-      const s = await sizesOf(fileFor(site, u.pathname));
+      const s = await sizesOf(fileFor([['/', site]], u.pathname));
       bytes[kind].raw += s.raw;
       bytes[kind].gzip += s.gzip;
       bytes[kind].brotli += s.brotli;
@@ -468,7 +468,7 @@ function goals(bs, ps, largest) {
 async function main() {
   ensurePackages();
   const { chromium } = await import('playwright-core');
-  const { serve, fileFor } = await import('./lib/server.mjs');
+  const { startServer, fileFor } = await import('../tests/support/server.mjs');
   const { buildSite, classify, contenders } = await import('./lib/variants.mjs');
 
   const scratch = await mkdtemp(join(tmpdir(), 'doui-bench-'));
@@ -477,7 +477,7 @@ async function main() {
   let browser;
   try {
     const dist = await snapshotDist(scratch);
-    server = await serve(site, ['127.0.0.1', '127.0.0.2']);
+    server = await startServer({ hosts: ['127.0.0.1', '127.0.0.2'], mounts: [['/', site]] });
     const [origin, third] = server.urls;
     await buildSite({ repo, dist, site, third });
     const docs = (await readdir(join(repo, 'policies'))).filter((f) => f.endsWith('.md')).sort();

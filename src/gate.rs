@@ -17,10 +17,7 @@ use crate::consent::Choices;
 /// or an id the config does not know never allows anything: consent fails closed.
 pub fn allows(config: &Config, choices: Option<&Choices>, marking: &str) -> bool {
     let mut any = false;
-    for term in marking
-        .split([' ', ',', '\t', '\n'])
-        .filter(|t| !t.is_empty())
-    {
+    for term in terms(marking) {
         any = true;
         let (negated, id) = match term.strip_prefix('!') {
             Some(rest) => (true, rest),
@@ -48,11 +45,16 @@ fn state_of(config: &Config, choices: Option<&Choices>, id: &str) -> Option<bool
     Some(c.required || chosen || (s.google_tag && config.consent_mode.advanced))
 }
 
-/// The first id of a marking that names something to consent to (not `!id`).
-pub fn subject(marking: &str) -> Option<&str> {
+/// The ids of a marking (`!id` included), split on spaces and commas.
+fn terms(marking: &str) -> impl Iterator<Item = &str> {
     marking
         .split([' ', ',', '\t', '\n'])
-        .find(|t| !t.is_empty() && !t.starts_with('!'))
+        .filter(|t| !t.is_empty())
+}
+
+/// The first id of a marking that names something to consent to (not `!id`).
+pub fn subject(marking: &str) -> Option<&str> {
+    terms(marking).find(|t| !t.starts_with('!'))
 }
 
 /// `gtag('consent', 'update', …)` arguments as JSON: a type is granted when a

@@ -29,7 +29,14 @@ struct Out<'a> {
     lang: Lang,
 }
 
-impl Out<'_> {
+impl<'a> Out<'a> {
+    fn new(config: &'a Config, lang: Lang) -> Self {
+        Out {
+            s: String::new(),
+            config,
+            lang,
+        }
+    }
     fn raw(&mut self, s: &str) -> &mut Self {
         self.s.push_str(s);
         self
@@ -95,11 +102,7 @@ impl Out<'_> {
 
 /// The first layer: title, explanation, and three equal choices.
 pub fn banner(config: &Config, view: View) -> String {
-    let mut o = Out {
-        s: String::new(),
-        config,
-        lang: view.lang,
-    };
+    let mut o = Out::new(config, view.lang);
     o.raw("<section class=\"doui-banner\" role=\"dialog\" aria-labelledby=\"doui-banner-title\" aria-describedby=\"doui-banner-body\" tabindex=\"-1\">")
         .raw("<h2 id=\"doui-banner-title\" class=\"doui-title\">")
         .msg(Msg::BannerTitle)
@@ -126,11 +129,7 @@ pub fn banner(config: &Config, view: View) -> String {
 /// The preferences dialog, with switches reflecting `choices`.
 pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
     let lang = view.lang;
-    let mut o = Out {
-        s: String::new(),
-        config,
-        lang,
-    };
+    let mut o = Out::new(config, lang);
     o.raw("<dialog class=\"doui-prefs\" aria-modal=\"true\" aria-labelledby=\"doui-prefs-title\" aria-describedby=\"doui-prefs-body\">")
         .raw("<h2 id=\"doui-prefs-title\" class=\"doui-title\">")
         .msg(Msg::PrefsTitle)
@@ -236,11 +235,7 @@ fn lifetime(o: &mut Out, l: Lifetime) {
 
 /// The floating button that reopens the preferences.
 pub fn reopen_button(config: &Config, lang: Lang) -> String {
-    let mut o = Out {
-        s: String::new(),
-        config,
-        lang,
-    };
+    let mut o = Out::new(config, lang);
     o.raw("<button type=\"button\" class=\"doui-reopen\" data-doui-open hidden>")
         .msg(Msg::ReopenButton)
         .raw("</button>");
@@ -278,11 +273,7 @@ pub fn placeholder(config: &Config, lang: Lang, marking: &str) -> String {
             None => return String::new(),
         },
     };
-    let mut o = Out {
-        s: String::new(),
-        config,
-        lang,
-    };
+    let mut o = Out::new(config, lang);
     o.raw("<div class=\"doui-ph\" lang=\"")
         .raw(lang.tag())
         .raw("\"><p class=\"doui-ph-title\">")
@@ -304,11 +295,7 @@ pub fn placeholder(config: &Config, lang: Lang, marking: &str) -> String {
 
 /// Offers a reload after consent was withdrawn for scripts that already ran.
 pub fn reload_notice(config: &Config, lang: Lang) -> String {
-    let mut o = Out {
-        s: String::new(),
-        config,
-        lang,
-    };
+    let mut o = Out::new(config, lang);
     o.raw("<p>")
         .msg(Msg::ReloadNeeded)
         .raw(" <button type=\"button\" class=\"doui-btn\" data-doui-action=\"reload\">")

@@ -14,6 +14,7 @@ const SET_ONE = 3;
 let w; // the banner module's exports
 let root;
 let opener = null; // where focus returns when the preferences close
+let options = 0; // bit 0: reopen button, 1: ads_data_redaction, 2: url_passthrough
 
 /** `document.cookie`, or null where the browser refuses it (sandbox, blocked storage). */
 function cookies() {
@@ -73,7 +74,7 @@ export function startBanner(module, config, explain) {
     );
     return false;
   }
-  const options = w.options();
+  options = w.options();
   if (options & 2) gtag('set', 'ads_data_redaction', true);
   if (options & 4) gtag('set', 'url_passthrough', true);
   root = document.createElement('div');
@@ -105,7 +106,7 @@ export function startBanner(module, config, explain) {
 /** Shows or hides the floating reopen button (if the config has one). */
 function reopen(shown) {
   const button = find('.doui-reopen');
-  if (button) button.hidden = !(shown && w.options() & 1);
+  if (button) button.hidden = !(shown && options & 1);
 }
 
 /** Shows the first-layer banner and moves focus into it. */
@@ -163,17 +164,26 @@ function commit(kind, id = '', on = false) {
   const line = w.decide(kind, id, on, crypto.getRandomValues(new Uint8Array(16)), now());
   if (!line) return false;
   writeCookie(line);
-  const stored = w.confirm(cookies() ?? '');
+  applied(first, w.status(w.confirm(cookies() ?? '')));
+  return true;
+}
+
+/**
+ * A choice is in force, made here (`status` says whether it was stored) or in
+ * another tab: the banner goes, the choice is enforced, and the page is told.
+ */
+function applied(first, status) {
   find('.doui-banner-slot').textContent = '';
   reopen(true);
-  if (dialog()) closePreferences();
-  else find('.doui-reopen:not([hidden])')?.focus();
-  find('.doui-status').textContent = w.status(stored);
+  if (status !== undefined) {
+    if (dialog()) closePreferences();
+    else find('.doui-reopen:not([hidden])')?.focus();
+    find('.doui-status').textContent = status;
+  }
   enforce();
   const detail = JSON.parse(w.consentJson());
   if (first) emit('doui:consent', detail);
   emit('doui:change', detail);
-  return true;
 }
 
 export const acceptAll = () => commit(ACCEPT_ALL);
@@ -184,13 +194,7 @@ export const set = (id, allowed) => commit(SET_ONE, String(id), !!allowed);
 /** Another tab stored a choice: adopt it here without a reload. */
 export function resync() {
   const first = !w.hasChoice();
-  if (!w.resync(cookies() ?? '', now())) return;
-  find('.doui-banner-slot').textContent = '';
-  reopen(true);
-  enforce();
-  const detail = JSON.parse(w.consentJson());
-  if (first) emit('doui:consent', detail);
-  emit('doui:change', detail);
+  if (w.resync(cookies() ?? '', now())) applied(first);
 }
 
 /** Scripts that already ran lost their consent: offer a reload, or reload. */

@@ -16,7 +16,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
-const mounts = [
+/** The demo site: URL prefix → folder, first match wins. */
+export const demoMounts = [
   ['/dist/', join(root, 'dist')],
   ['/policies/', join(root, 'policies')],
   ['/', join(root, 'www')],
@@ -36,7 +37,8 @@ const types = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
-function fileFor(pathname) {
+/** The file a URL path maps to under `mounts`, or null when it would leave them. */
+export function fileFor(mounts, pathname) {
   for (const [prefix, dir] of mounts) {
     if (pathname.startsWith(prefix)) {
       const rel = normalize(decodeURIComponent(pathname.slice(prefix.length)));
@@ -51,14 +53,14 @@ function fileFor(pathname) {
  * Starts the server on each host. Returns { log, urls, close }.
  * `log` collects { host, method, path, time } for every request.
  */
-export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = true } = {}) {
+export async function startServer({ hosts = ['127.0.0.1'], port = 0, quiet = true, mounts = demoMounts } = {}) {
   const log = [];
   let thirdParty = '';
   const handler = async (req, res) => {
     const url = new URL(req.url, `http://${req.headers.host}`);
     log.push({ host: url.host, method: req.method, path: url.pathname + url.search, time: Date.now() });
     if (!quiet) console.log(req.method, url.host, url.pathname);
-    let file = fileFor(url.pathname);
+    let file = fileFor(mounts, url.pathname);
     try {
       if (file && (await stat(file)).isDirectory()) file = join(file, 'index.html');
       let body = file && (await readFile(file));
