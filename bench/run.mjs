@@ -88,6 +88,14 @@ const median = (xs) => {
   const n = s.length;
   return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 };
+/** The font family the browser's fontconfig picks for Japanese text. */
+function japaneseFont() {
+  try {
+    return execFileSync('fc-match', [':lang=ja', 'family'], { encoding: 'utf8' }).trim().split(',')[0] || 'none';
+  } catch {
+    return 'unknown';
+  }
+}
 /** The order of the contenders in run `i`: rotated, so each takes each place. */
 const rotate = (list, i) => list.map((_, k) => list[(k + i) % list.length]);
 
@@ -182,6 +190,10 @@ async function bannerLoad(env, name, { rate, click }) {
     }
 
     const tasks = data.longTasks;
+    // Long animation frames in which the manager's own code ran: every
+    // same-origin script on these pages is the manager's (or its set-up).
+    const own = (sc) => sc.url.startsWith(origin + '/');
+    const ownFrames = (data.longFrames ?? []).filter((f) => f.scripts.some(own));
     return {
       contender: name,
       rate,
@@ -198,6 +210,8 @@ async function bannerLoad(env, name, { rate, click }) {
       longTasks: tasks.length,
       longTaskMs: tasks.reduce((a, t) => a + t.duration, 0),
       tbt: tasks.reduce((a, t) => a + Math.max(0, t.duration - 50), 0),
+      ownFrames: data.longFrames ? ownFrames.length : null,
+      ownScriptMs: data.longFrames ? Math.max(0, ...ownFrames.flatMap((f) => f.scripts.filter(own).map((sc) => sc.duration))) : null,
       cls: data.shifts.reduce((a, s) => a + s.value, 0),
       heapUsed: heap?.usedSize ?? null,
       heapBacking: heap?.backingStorageSize ?? null,
@@ -338,6 +352,8 @@ function summarizeBanner(runs, names) {
         longTasks: m(load, (r) => r.longTasks),
         longTaskMs: m(load, (r) => r.longTaskMs),
         tbt: m(load, (r) => r.tbt),
+        ownFrames: m(load, (r) => r.ownFrames),
+        ownScriptMs: m(load, (r) => r.ownScriptMs),
         cls: m(load, (r) => r.cls),
         heapUsed: m(load, (r) => r.heapUsed),
         heapBacking: m(load, (r) => r.heapBacking),
@@ -410,6 +426,8 @@ function bannerTables(s, names) {
     md += row('first contentful paint, ms', (n) => t(n).fcp, (x) => fmt(x, 0), [fmt(t('bare').fcp, 0)]);
     md += row('long tasks', (n) => t(n).longTasks, (x) => fmt(x, 0), [fmt(t('bare').longTasks, 0)]);
     md += row('long tasks, total ms', (n) => t(n).longTaskMs, (x) => fmt(x, 0), [fmt(t('bare').longTaskMs, 0)]);
+    md += row('long animation frames in which its code ran', (n) => t(n).ownFrames, (x) => fmt(x, 0), ['–']);
+    md += row('its longest script run in those frames, ms', (n) => t(n).ownScriptMs, (x) => fmt(x, 0), ['–']);
     md += row('total blocking time, ms', (n) => t(n).tbt, (x) => fmt(x, 0), [fmt(t('bare').tbt, 0)]);
     md += row('cumulative layout shift', (n) => t(n).cls, (x) => fmt(x, 4), [fmt(t('bare').cls, 4)]);
     md += row('JS heap used, KB', (n) => t(n).heapUsed / 1024, (x) => fmtInt(x), [fmtInt(t('bare').heapUsed / 1024)]);
@@ -444,7 +462,10 @@ function goals(bs, ps, largest) {
     check(gz !== null ? gz <= 15 * 1024 : null, `banner critical path ≤ 15 KB gzip — doui ${fmtInt(gz)} B (code; ${fmtInt(d1.bytes.all.gzip)} B with its config)`);
     check(gz !== null && v1.bytes.code.gzip !== null ? gz < v1.bytes.code.gzip : null, `smaller than vanilla-cookieconsent — ${fmtInt(gz)} vs ${fmtInt(v1.bytes.code.gzip)} B gzip (code)`);
     check(d1.visible !== null && v1.visible !== null ? d1.visible < v1.visible : null, `banner visible sooner than vanilla-cookieconsent (CPU 1×) — ${fmt(d1.visible, 0)} vs ${fmt(v1.visible, 0)} ms`);
-    check(d1.longTasks === 0, `no long task at CPU 1× — doui median ${fmt(d1.longTasks, 0)} (${fmt(d1.longTaskMs, 0)} ms)`);
+    check(
+      d1.ownScriptMs !== null ? d1.ownScriptMs < 50 : null,
+      `no long task of doui's own at CPU 1× — its longest script run in a long animation frame ${fmt(d1.ownScriptMs, 0)} ms; long tasks on the page: ${fmt(d1.longTasks, 0)} (${fmt(d1.longTaskMs, 0)} ms), without any manager ${fmt(bs[1].bare.longTasks, 0)} (${fmt(bs[1].bare.longTaskMs, 0)} ms)`,
+    );
     const d4 = bs[4].doui;
     check(d4.tbt < bs[4].vcc.tbt && d4.tbt < bs[4].klaro.tbt, `less blocking time than either rival at CPU 4× — doui ${fmt(d4.tbt, 0)} ms, vanilla-cookieconsent ${fmt(bs[4].vcc.tbt, 0)} ms, klaro ${fmt(bs[4].klaro.tbt, 0)} ms`);
     check(d1.cls === 0 && d4.cls === 0, `zero layout shift — doui CLS ${fmt(d1.cls, 4)} (1×), ${fmt(d4.cls, 4)} (4×); vanilla-cookieconsent ${fmt(v1.cls, 4)}, klaro ${fmt(k1.cls, 4)}`);
@@ -491,6 +512,8 @@ async function main() {
       cores: availableParallelism(),
       cpu: cpus()[0]?.model ?? 'unknown',
       node: process.version,
+      // Layout time on these Japanese pages depends on the font the text falls to.
+      japaneseFont: japaneseFont(),
       runs: RUNS,
       warmRuns: WARM_RUNS,
       settleMs: SETTLE_MS,
@@ -521,7 +544,7 @@ async function main() {
 
     meta.loadAverageAtEnd = loadavg()[0];
     let md = `# doui benchmark results\n\n`;
-    md += `${meta.date.slice(0, 10)} · ${meta.browser} · ${meta.cores} cores (${meta.cpu}) · Node ${meta.node} · `;
+    md += `${meta.date.slice(0, 10)} · ${meta.browser} · ${meta.cores} cores (${meta.cpu}) · Node ${meta.node} · Japanese font ${meta.japaneseFont} · `;
     md += `vanilla-cookieconsent ${meta.versions['vanilla-cookieconsent']}, klaro ${meta.versions.klaro}, markdown-it ${meta.versions['markdown-it']} · `;
     md += `${RUNS} runs per contender, alternating order, fresh browser context each.\n\n`;
     const busy = Math.max(meta.loadAverageAtStart, meta.loadAverageAtEnd);

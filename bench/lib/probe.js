@@ -11,7 +11,9 @@
 //                 the click returned; the click is retried every frame from
 //                 visibleAt on until one is handled;
 //   hiddenAt      (click mode only) the first frame with the banner gone;
-// plus every long task and layout shift.
+// plus every long task and layout shift, and every long animation frame with
+// the scripts that ran in it (so that a long task can be told apart from the
+// page's own layout work and pinned on the code that caused it).
 (() => {
   if (window.top !== window) return; // iframes (the embed) are not measured
   const cfg = __PROBE__;
@@ -22,6 +24,7 @@
     hiddenAt: null,
     clicks: 0,
     longTasks: [],
+    longFrames: [],
     shifts: [],
   });
   const now = () => performance.now();
@@ -52,6 +55,16 @@
         if (!e.hadRecentInput) r.shifts.push({ start: e.startTime, value: e.value });
       }
     }).observe({ type: 'layout-shift', buffered: true });
+    // Last: an older browser without this entry type throws here.
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        r.longFrames.push({
+          start: e.startTime,
+          duration: e.duration,
+          scripts: e.scripts.map((s) => ({ url: s.sourceURL, duration: s.duration, invoker: s.invoker })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
   } catch (e) {
     r.observerError = String(e);
   }

@@ -113,7 +113,9 @@ function reopen(shown) {
 export function showBanner() {
   find('.doui-banner-slot').innerHTML = w.bannerHtml();
   reopen(false);
-  find('.doui-banner').focus();
+  // Focus in the frame that first paints the banner: focusing forces a layout,
+  // which then happens once in that frame instead of inside this task.
+  requestAnimationFrame(() => find('.doui-banner')?.focus({ preventScroll: true }));
 }
 
 /** Opens the preferences; `from` gets focus back when they close. */

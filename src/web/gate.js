@@ -122,8 +122,10 @@ function frame(el, allowed, marking) {
   if (!box?.classList.contains('doui-embed')) {
     box = document.createElement('div');
     box.className = 'doui-embed';
-    el.replaceWith(box);
-    box.append(el);
+    el.before(box);
+    // An atomic move keeps the frame; append() would tear it down and build a new one.
+    if (box.moveBefore) box.moveBefore(el, null);
+    else box.append(el);
   }
   const shown = box.querySelector('.doui-ph');
   if (allowed) {

@@ -29,6 +29,13 @@ const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) 
   .then(([, config]) => {
     started = banner.startBanner(module, config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
     if (!started) return;
+    // Gating in a task of its own, after the banner is in: it can move iframes
+    // into their placeholders, which is costly, and nothing marked runs before
+    // it anyway.
+    return new Promise((next) => setTimeout(next));
+  })
+  .then(() => {
+    if (!started) return;
     startGate({ allows: module.allows, placeholder: module.placeholder, withdrawn: banner.withdrawn, set: banner.set });
     syncTabs();
   })

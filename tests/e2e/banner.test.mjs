@@ -18,7 +18,8 @@ async function consentCookie(page) {
 
 test('first visit shows the banner with focus inside and nothing allowed', async () => {
   const page = await firstVisit();
-  assert.equal(await page.evaluate(() => document.activeElement.className), 'doui-banner');
+  // Focus moves in with the frame that first paints the banner.
+  await page.waitForFunction(() => document.activeElement?.className === 'doui-banner', null, { timeout: 2000 });
   assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), false);
   assert.equal(await consentCookie(page), undefined);
   const [accept, reject] = await Promise.all(
