@@ -4,7 +4,31 @@
 // and as module exports, and fetches the policy side (policy-page.js with its
 // wasm) only when the page shows a policy ([data-doui-policy]).
 
-import init, * as module from '../../target/bindgen/doui.js';
+import init, * as exports from '../../target/bindgen/doui.js';
+
+// The banner module's exports this side uses, named so that the bundler can
+// leave out the glue it does not need (synchronous instantiation).
+const module = {
+  start: exports.start,
+  lang: exports.lang,
+  options: exports.options,
+  shell: exports.shell,
+  hasChoice: exports.hasChoice,
+  bannerHtml: exports.bannerHtml,
+  preferencesHtml: exports.preferencesHtml,
+  switches: exports.switches,
+  decide: exports.decide,
+  confirm: exports.confirm,
+  status: exports.status,
+  deletions: exports.deletions,
+  consentMode: exports.consentMode,
+  consentJson: exports.consentJson,
+  resync: exports.resync,
+  reloadNotice: exports.reloadNotice,
+  accepted: exports.accepted,
+  allows: exports.allows,
+  placeholder: exports.placeholder,
+};
 import * as banner from './banner.js';
 import { startGate } from './gate.js';
 
