@@ -16,7 +16,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::config::Config;
-use crate::text::push_uint;
+use crate::text::{push_uint, split_ascii, split_once_ascii};
 
 /// The cookie format this code writes and reads.
 pub const FORMAT_VERSION: &str = "1";
@@ -188,7 +188,7 @@ impl ConsentRecord {
         if value.len() > MAX_COOKIE_LEN {
             return None;
         }
-        let mut fields = value.split('.');
+        let mut fields = split_ascii(value, b".");
         if fields.next()? != FORMAT_VERSION {
             return None;
         }
@@ -212,8 +212,8 @@ impl ConsentRecord {
             return None;
         }
         let mut items: Vec<(String, bool)> = Vec::new();
-        for entry in list.split('~') {
-            let (k, v) = entry.split_once(':')?;
+        for entry in split_ascii(list, b"~") {
+            let (k, v) = split_once_ascii(entry, b':')?;
             let on = match v {
                 "1" => true,
                 "0" => false,
@@ -319,9 +319,9 @@ pub fn detail_json(config: &Config, record: &ConsentRecord) -> String {
 
 /// Finds the value of cookie `name` in a `document.cookie` string.
 pub fn find_cookie<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
-    cookies.split(';').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k.trim() == name).then(|| v.trim())
+    split_ascii(cookies, b";").find_map(|pair| {
+        let (k, v) = split_once_ascii(pair, b'=')?;
+        (k.trim_ascii() == name).then(|| v.trim_ascii())
     })
 }
 

@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use crate::config::{Config, Party, CONSENT_TYPES};
 use crate::consent::Choices;
+use crate::text::{rsplit_once_ascii, split_ascii, split_once_ascii};
 
 /// Whether content marked `data-consent="<marking>"` may run now.
 ///
@@ -47,9 +48,7 @@ fn state_of(config: &Config, choices: Option<&Choices>, id: &str) -> Option<bool
 
 /// The ids of a marking (`!id` included), split on spaces and commas.
 fn terms(marking: &str) -> impl Iterator<Item = &str> {
-    marking
-        .split([' ', ',', '\t', '\n'])
-        .filter(|t| !t.is_empty())
+    split_ascii(marking, b" ,\t\n").filter(|t| !t.is_empty())
 }
 
 /// The first id of a marking that names something to consent to (not `!id`).
@@ -104,17 +103,15 @@ fn glob(p: &[u8], n: &[u8]) -> bool {
 /// An IP address has only the host-only form.
 fn domains(host: &str) -> Vec<Option<&str>> {
     let mut out = alloc::vec![None];
-    let is_ip = host.contains(':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let is_ip =
+        host.bytes().any(|b| b == b':') || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if is_ip || host.is_empty() {
         return out;
     }
     let mut rest = host;
-    while rest.contains('.') {
+    while let Some((_, parent)) = split_once_ascii(rest, b'.') {
         out.push(Some(rest));
-        rest = match rest.split_once('.') {
-            Some((_, r)) => r,
-            None => break,
-        };
+        rest = parent;
     }
     out
 }
@@ -124,7 +121,7 @@ fn domains(host: &str) -> Vec<Option<&str>> {
 fn paths<'a>(page_path: &'a str, declared: Option<&'a str>) -> Vec<&'a str> {
     let mut out = alloc::vec!["/"];
     let mut dir = page_path;
-    while let Some((parent, _)) = dir.rsplit_once('/') {
+    while let Some((parent, _)) = rsplit_once_ascii(dir, b'/') {
         if !parent.is_empty() && !out.contains(&parent) {
             out.push(parent);
         }
@@ -150,10 +147,9 @@ pub fn cookie_deletions(
     host: &str,
     page_path: &str,
 ) -> Vec<String> {
-    let visible: Vec<&str> = document_cookie
-        .split(';')
-        .filter_map(|kv| kv.split('=').next())
-        .map(str::trim)
+    let visible: Vec<&str> = split_ascii(document_cookie, b";")
+        .filter_map(|kv| split_ascii(kv, b"=").next())
+        .map(str::trim_ascii)
         .filter(|n| !n.is_empty())
         .collect();
     let mut out = Vec::new();

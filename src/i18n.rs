@@ -5,7 +5,7 @@
 
 use alloc::string::String;
 
-use crate::text::push_uint;
+use crate::text::{push_uint, split_ascii};
 
 /// A language doui speaks out of the box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ impl Lang {
 
     /// Matches a language tag (`ja`, `ja-JP`, `EN-us`) by its primary subtag.
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        let primary = split_ascii(tag, b"-_").next().unwrap_or("");
         if primary.eq_ignore_ascii_case("ja") {
             Some(Lang::Ja)
         } else if primary.eq_ignore_ascii_case("en") {

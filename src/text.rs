@@ -41,6 +41,54 @@ pub fn push_hex(out: &mut String, n: u64, digits: u32) {
     }
 }
 
+/// Splits `s` at every byte of `seps` (ASCII), like `str::split` with a set of
+/// chars. Written out because core's pattern searchers cost the banner module
+/// about a kilobyte; cutting at ASCII bytes always leaves valid UTF-8.
+pub fn split_ascii<'a>(s: &'a str, seps: &'a [u8]) -> SplitAscii<'a> {
+    SplitAscii {
+        rest: Some(s),
+        seps,
+    }
+}
+
+/// The iterator of [`split_ascii`].
+pub struct SplitAscii<'a> {
+    rest: Option<&'a str>,
+    seps: &'a [u8],
+}
+
+impl<'a> Iterator for SplitAscii<'a> {
+    type Item = &'a str;
+
+    // Not `seps.contains`: for bytes it is memchr, which is larger.
+    #[allow(clippy::manual_contains)]
+    fn next(&mut self) -> Option<&'a str> {
+        let s = self.rest?;
+        match s.bytes().position(|b| self.seps.iter().any(|&c| c == b)) {
+            Some(i) => {
+                self.rest = s.get(i + 1..);
+                s.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(s)
+            }
+        }
+    }
+}
+
+/// `s` split at the first `sep` (ASCII), without it.
+pub fn split_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s` split at the last `sep` (ASCII), without it.
+pub fn rsplit_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().rposition(|b| b == sep)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +109,30 @@ mod tests {
         let mut s = String::new();
         push_hex(&mut s, 0xabc, 6);
         assert_eq!(s, "000abc");
+    }
+
+    #[test]
+    fn splitting_matches_core() {
+        let cases = [
+            "",
+            ";",
+            "a",
+            "a;b",
+            ";a;;b;",
+            "あ;い=う",
+            "k=v=w",
+            "=",
+            "a=",
+            "=b",
+            "/x/y/z",
+            "no sep",
+        ];
+        for c in cases {
+            let mine: Vec<&str> = split_ascii(c, b";=").collect();
+            let core: Vec<&str> = c.split([';', '=']).collect();
+            assert_eq!(mine, core, "{c:?}");
+            assert_eq!(split_once_ascii(c, b'='), c.split_once('='), "{c:?}");
+            assert_eq!(rsplit_once_ascii(c, b'/'), c.rsplit_once('/'), "{c:?}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use alloc::string::String;
 use crate::config::{Config, Lifetime};
 use crate::consent::Choices;
 use crate::i18n::{Lang, Msg};
-use crate::text::push_escaped;
+use crate::text::{push_escaped, split_once_ascii};
 
 /// What the banner needs to know beyond the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -245,9 +245,7 @@ pub fn reopen_button(config: &Config, lang: Lang) -> String {
 /// Writes `template` with `{}` replaced by `value`, escaped.
 fn fill(o: &mut Out, m: Msg, value: &str) {
     let template = o.config.text(o.lang, m);
-    // A char pattern: a `&str` pattern would bring in the substring searcher.
-    match template
-        .split_once('{')
+    match split_once_ascii(template, b'{')
         .and_then(|(before, rest)| Some((before, rest.strip_prefix('}')?)))
     {
         Some((before, after)) => {
