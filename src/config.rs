@@ -6,6 +6,7 @@
 //! [`ConfigError`] naming the line and the field, e.g.
 //! `line 12: categories[1].services[0].cookies[2].lifetime: …`.
 
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -271,7 +272,7 @@ impl Config {
             path: Vec::new(),
             problem: Problem::Syntax(e.error),
         })?;
-        Reader { path: Vec::new() }.config(&v)
+        Reader { path: Vec::new() }.config(&v).map_err(|e| *e)
     }
 
     /// The service with this id and the category it belongs to.
@@ -448,7 +449,9 @@ impl ConfigError {
     }
 }
 
-type R<T> = Result<T, ConfigError>;
+// Boxed: every `?` then moves one pointer instead of the whole error, which
+// is most of the reader's code size in the banner module.
+type R<T> = Result<T, Box<ConfigError>>;
 
 /// Whether errors carry their field path. The banner module only needs to know
 /// that a config is invalid (and where: the line); the full message comes from
@@ -472,11 +475,16 @@ fn field<'v>(fields: &'v Fields, key: &str) -> Option<&'v Value> {
 
 impl Reader {
     fn fail<T>(&self, v: &Value, problem: Problem) -> R<T> {
-        Err(ConfigError {
+        Err(Box::new(ConfigError {
             line: v.line,
-            path: self.path.clone(),
+            // Always empty in the banner module: no need to clone it there.
+            path: if TRACK_PATHS {
+                self.path.clone()
+            } else {
+                Vec::new()
+            },
             problem,
-        })
+        }))
     }
 
     fn enter(&mut self, key: &str) {
