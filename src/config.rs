@@ -923,14 +923,14 @@ impl Reader {
         }
         #[allow(unused_mut)]
         let mut transmissions = Vec::new();
-        // Only the policy renders transmissions; the banner build skips them
-        // (`doui check` and the policy module validate them).
-        #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
         if let Some(tv) = field(o, "transmissions") {
             self.enter("transmissions");
             for (i, t) in self.items(tv)?.iter().enumerate() {
                 self.enter_index(i);
+                #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
                 transmissions.push(self.transmission(t, &name, &provider)?);
+                #[cfg(all(target_arch = "wasm32", not(feature = "policy")))]
+                self.check_transmission(t)?;
                 self.leave();
             }
             self.leave();
@@ -981,16 +981,7 @@ impl Reader {
 
     #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
     fn transmission(&mut self, v: &Value, name: &Text, provider: &Text) -> R<Transmission> {
-        let o = self.object(
-            v,
-            &[
-                "data",
-                "recipient",
-                "purposeSite",
-                "purposeRecipient",
-                "recipientUrl",
-            ],
-        )?;
+        let o = self.object(v, TRANSMISSION_FIELDS)?;
         let recipient = match self.opt_text(o, "recipient")? {
             Some(r) => r,
             // The guidance asks for the recipient's name with the service it runs:
@@ -1018,7 +1009,29 @@ impl Reader {
             recipient_url: self.opt_url(o, "recipientUrl")?,
         })
     }
+
+    /// The banner module keeps no transmissions (only a policy shows them) but
+    /// checks them all the same, in the same order, so that a config is valid
+    /// or invalid in every module alike.
+    #[cfg(all(target_arch = "wasm32", not(feature = "policy")))]
+    fn check_transmission(&mut self, v: &Value) -> R<()> {
+        let o = self.object(v, TRANSMISSION_FIELDS)?;
+        self.opt_text(o, "recipient")?;
+        self.text(v, o, "data")?;
+        self.text(v, o, "purposeSite")?;
+        self.opt_text(o, "purposeRecipient")?;
+        self.opt_url(o, "recipientUrl")?;
+        Ok(())
+    }
 }
+
+const TRANSMISSION_FIELDS: &[&str] = &[
+    "data",
+    "recipient",
+    "purposeSite",
+    "purposeRecipient",
+    "recipientUrl",
+];
 
 /// Consent Mode types for the usual category ids, so that most sites need not list them.
 fn default_consent_types(id: &str, required: bool) -> u8 {
