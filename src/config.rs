@@ -6,7 +6,6 @@
 //! [`ConfigError`] naming the line and the field, e.g.
 //! `line 12: categories[1].services[0].cookies[2].lifetime: …`.
 
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -272,7 +271,15 @@ impl Config {
             path: Vec::new(),
             problem: Problem::Syntax(e.error),
         })?;
-        Reader { path: Vec::new() }.config(&v).map_err(|e| *e)
+        let mut reader = Reader {
+            path: Vec::new(),
+            error: None,
+        };
+        let config = reader.config(&v);
+        match reader.error {
+            Some(e) => Err(e),
+            None => Ok(config),
+        }
     }
 
     /// The service with this id and the category it belongs to.
@@ -449,10 +456,6 @@ impl ConfigError {
     }
 }
 
-// Boxed: every `?` then moves one pointer instead of the whole error, which
-// is most of the reader's code size in the banner module.
-type R<T> = Result<T, Box<ConfigError>>;
-
 /// Whether errors carry their field path. The banner module only needs to know
 /// that a config is invalid (and where: the line); the full message comes from
 /// the policy module, fetched only then, which keeps the critical path smaller.
@@ -460,10 +463,14 @@ const TRACK_PATHS: bool = cfg!(any(feature = "policy", not(target_arch = "wasm32
 type Fields = [(String, Value)];
 
 /// Turns JSON values into config types, keeping the path of the field being
-/// read so that any error can name it. Deliberately plain code without generic
-/// closures: this runs in the banner module, where every kilobyte counts.
+/// read so that an error can name it. The first mistake is recorded and reading
+/// goes on with empty values: returning at each mistake would cost the banner
+/// module code to drop every half-built value on the way out, and only the first
+/// mistake is reported either way. Deliberately plain code without generic
+/// closures, for the same reason.
 struct Reader {
     path: Vec<String>,
+    error: Option<ConfigError>,
 }
 
 fn field<'v>(fields: &'v Fields, key: &str) -> Option<&'v Value> {
@@ -474,17 +481,36 @@ fn field<'v>(fields: &'v Fields, key: &str) -> Option<&'v Value> {
 }
 
 impl Reader {
-    fn fail<T>(&self, v: &Value, problem: Problem) -> R<T> {
-        Err(Box::new(ConfigError {
-            line: v.line,
-            // Always empty in the banner module: no need to clone it there.
-            path: if TRACK_PATHS {
-                self.path.clone()
-            } else {
-                Vec::new()
-            },
-            problem,
-        }))
+    /// Records `problem` at `v`, unless an earlier mistake was found.
+    fn fail(&mut self, v: &Value, problem: Problem) {
+        if self.error.is_none() {
+            self.error = Some(ConfigError {
+                line: v.line,
+                // Always empty in the banner module: no need to clone it there.
+                path: if TRACK_PATHS {
+                    self.path.clone()
+                } else {
+                    Vec::new()
+                },
+                problem,
+            });
+        }
+    }
+
+    /// Records `problem` at `v`, the value of field `key`.
+    fn fail_at(&mut self, key: &str, v: &Value, problem: Problem) {
+        self.enter(key);
+        self.fail(v, problem);
+        self.leave();
+    }
+
+    /// Records `problem` at field `key` of `fields` (or at `obj` when absent).
+    fn fail_field(&mut self, obj: &Value, fields: &Fields, key: &str, problem: Problem) {
+        self.fail_at(key, field(fields, key).unwrap_or(obj), problem);
+    }
+
+    fn missing(&mut self, obj: &Value, key: &str) {
+        self.fail_at(key, obj, Problem::Missing);
     }
 
     fn enter(&mut self, key: &str) {
@@ -510,68 +536,54 @@ impl Reader {
     }
 
     /// The fields of an object, after checking that each key is allowed.
-    fn object<'v>(&mut self, v: &'v Value, allowed: &[&str]) -> R<&'v Fields> {
+    fn object<'v>(&mut self, v: &'v Value, allowed: &[&str]) -> &'v Fields {
         let Kind::Object(fields) = &v.kind else {
-            return self.fail(v, Problem::ExpectedObject);
+            self.fail(v, Problem::ExpectedObject);
+            return &[];
         };
         for (k, fv) in fields {
             if !allowed.contains(&k.as_str()) {
-                self.enter(k);
-                return self.fail(fv, Problem::UnknownField);
+                self.fail_at(k, fv, Problem::UnknownField);
             }
         }
-        Ok(fields)
+        fields
     }
 
-    fn items<'v>(&self, v: &'v Value) -> R<&'v [Value]> {
+    fn items<'v>(&mut self, v: &'v Value) -> &'v [Value] {
         match &v.kind {
-            Kind::Array(items) => Ok(items),
-            _ => self.fail(v, Problem::ExpectedArray),
+            Kind::Array(items) => items,
+            _ => {
+                self.fail(v, Problem::ExpectedArray);
+                &[]
+            }
         }
     }
 
-    /// Fails at field `key` of `fields` (or at `obj` when absent), naming the field.
-    fn fail_field<T>(&mut self, obj: &Value, fields: &Fields, key: &str, problem: Problem) -> R<T> {
-        self.enter(key);
-        self.fail(field(fields, key).unwrap_or(obj), problem)
-    }
-
-    fn missing<T>(&mut self, obj: &Value, key: &str) -> R<T> {
-        self.enter(key);
-        self.fail(obj, Problem::Missing)
-    }
-
-    fn string(&self, v: &Value) -> R<String> {
+    fn string(&mut self, v: &Value) -> String {
         match &v.kind {
             // Not `trim`: the same test, with less code in the banner module.
             Kind::Str(s) if s.chars().all(char::is_whitespace) => self.fail(v, Problem::Empty),
-            Kind::Str(s) => Ok(s.clone()),
+            Kind::Str(s) => return s.clone(),
             _ => self.fail(v, Problem::ExpectedString),
         }
+        String::new()
     }
 
-    fn opt_string(&mut self, fields: &Fields, key: &str) -> R<Option<String>> {
-        let Some(v) = field(fields, key) else {
-            return Ok(None);
-        };
+    fn opt_string(&mut self, fields: &Fields, key: &str) -> Option<String> {
+        let v = field(fields, key)?;
         self.enter(key);
-        let s = self.string(v)?;
+        let s = self.string(v);
         self.leave();
-        Ok(Some(s))
+        Some(s)
     }
 
-    fn opt_bool(&mut self, fields: &Fields, key: &str) -> R<Option<bool>> {
-        match field(fields, key) {
-            None => Ok(None),
-            Some(Value {
-                kind: Kind::Bool(b),
-                ..
-            }) => Ok(Some(*b)),
-            Some(v) => {
-                self.enter(key);
-                self.fail(v, Problem::ExpectedBool)
-            }
+    fn opt_bool(&mut self, fields: &Fields, key: &str) -> Option<bool> {
+        let v = field(fields, key)?;
+        if let Kind::Bool(b) = v.kind {
+            return Some(b);
         }
+        self.fail_at(key, v, Problem::ExpectedBool);
+        None
     }
 
     /// A whole number in `min..=max`, else `problem`.
@@ -582,121 +594,110 @@ impl Reader {
         min: u32,
         max: u32,
         problem: Problem,
-    ) -> R<Option<u32>> {
-        let Some(v) = field(fields, key) else {
-            return Ok(None);
+    ) -> Option<u32> {
+        let v = field(fields, key)?;
+        let problem = match v.kind {
+            Kind::Int(n) if n >= min as i64 && n <= max as i64 => return Some(n as u32),
+            Kind::Int(_) => problem,
+            _ => Problem::ExpectedNumber,
         };
-        self.enter(key);
-        let Kind::Int(n) = v.kind else {
-            return self.fail(v, Problem::ExpectedNumber);
-        };
-        if n < min as i64 || n > max as i64 {
-            return self.fail(v, problem);
-        }
-        self.leave();
-        Ok(Some(n as u32))
+        self.fail_at(key, v, problem);
+        None
     }
 
-    fn opt_text(&mut self, fields: &Fields, key: &str) -> R<Option<Text>> {
-        let Some(v) = field(fields, key) else {
-            return Ok(None);
-        };
+    fn opt_text(&mut self, fields: &Fields, key: &str) -> Option<Text> {
+        let v = field(fields, key)?;
         self.enter(key);
-        let t = match &v.kind {
-            Kind::Str(_) => Text::same(&self.string(v)?),
+        let mut t = Text::default();
+        match &v.kind {
+            Kind::Str(_) => t = Text::same(&self.string(v)),
             Kind::Object(langs) => {
-                let mut t = Text::default();
                 for (k, lv) in langs {
                     self.enter(k);
-                    let slot = match k.as_str() {
-                        "ja" => &mut t.ja,
-                        "en" => &mut t.en,
-                        _ => return self.fail(lv, Problem::UnknownLang),
-                    };
-                    *slot = Some(self.string(lv)?);
+                    match k.as_str() {
+                        "ja" => t.ja = Some(self.string(lv)),
+                        "en" => t.en = Some(self.string(lv)),
+                        _ => self.fail(lv, Problem::UnknownLang),
+                    }
                     self.leave();
                 }
                 if langs.is_empty() {
-                    return self.fail(v, Problem::Empty);
+                    self.fail(v, Problem::Empty);
                 }
-                t
             }
-            _ => return self.fail(v, Problem::ExpectedText),
-        };
+            _ => self.fail(v, Problem::ExpectedText),
+        }
         self.leave();
-        Ok(Some(t))
+        Some(t)
     }
 
-    fn text(&mut self, obj: &Value, fields: &Fields, key: &str) -> R<Text> {
-        match self.opt_text(fields, key)? {
-            Some(t) => Ok(t),
-            None => self.missing(obj, key),
+    fn text(&mut self, obj: &Value, fields: &Fields, key: &str) -> Text {
+        let t = self.opt_text(fields, key);
+        if t.is_none() {
+            self.missing(obj, key);
         }
+        t.unwrap_or_default()
     }
 
     /// An http(s) URL or a site path.
-    fn opt_url(&mut self, fields: &Fields, key: &str) -> R<Option<String>> {
-        let Some(s) = self.opt_string(fields, key)? else {
-            return Ok(None);
-        };
+    fn opt_url(&mut self, fields: &Fields, key: &str) -> Option<String> {
+        let s = self.opt_string(fields, key)?;
         let ok = (s.starts_with("https://") || s.starts_with("http://") || s.starts_with('/'))
             && !s.starts_with("//")
             && !s.bytes().any(|b| b <= b' ' || b == 0x7f);
-        if !ok {
-            self.enter(key);
-            return match field(fields, key) {
-                Some(v) => self.fail(v, Problem::BadUrl),
-                None => Ok(None),
-            };
+        if ok {
+            return Some(s);
         }
-        Ok(Some(s))
+        if let Some(v) = field(fields, key) {
+            self.fail_at(key, v, Problem::BadUrl);
+        }
+        None
     }
 
-    fn id(&mut self, obj: &Value, fields: &Fields, seen: &mut Vec<String>) -> R<String> {
-        let Some(s) = self.opt_string(fields, "id")? else {
-            return self.missing(obj, "id");
+    fn id(&mut self, obj: &Value, fields: &Fields, seen: &mut Vec<String>) -> String {
+        let Some(s) = self.opt_string(fields, "id") else {
+            self.missing(obj, "id");
+            return String::new();
         };
         let b = s.as_bytes();
         let ok = b.first().is_some_and(u8::is_ascii_lowercase)
             && b.len() <= 64
             && b.iter()
                 .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
-        let problem = if !ok {
-            Problem::BadId
+        if !ok {
+            self.fail_field(obj, fields, "id", Problem::BadId);
         } else if seen.contains(&s) {
-            Problem::DuplicateId
+            self.fail_field(obj, fields, "id", Problem::DuplicateId);
         } else {
             seen.push(s.clone());
-            return Ok(s);
-        };
-        self.fail_field(obj, fields, "id", problem)
+        }
+        s
     }
 
     /// Characters RFC 6265 allows in a cookie name, plus `*` for patterns when `pattern`.
-    fn cookie_name(&mut self, v: &Value, pattern: bool) -> R<String> {
-        let s = self.string(v)?;
-        if s.bytes().all(|b| {
+    fn cookie_name(&mut self, v: &Value, pattern: bool) -> String {
+        let s = self.string(v);
+        if !s.bytes().all(|b| {
             b.is_ascii_alphanumeric() || b"!#$%&'+-.^_`|~".contains(&b) || (pattern && b == b'*')
         }) {
-            Ok(s)
-        } else {
-            self.fail(v, Problem::BadCookieName)
+            self.fail(v, Problem::BadCookieName);
         }
+        s
     }
 
-    fn cookie_path(&mut self, v: &Value, fields: &Fields) -> R<Option<String>> {
-        let path = self.opt_string(fields, "path")?;
+    fn cookie_path(&mut self, v: &Value, fields: &Fields) -> Option<String> {
+        let path = self.opt_string(fields, "path");
         if path.as_ref().is_some_and(|p| {
             !p.starts_with('/')
                 || p.bytes()
                     .any(|b| b <= b' ' || b == b';' || b == b',' || b == 0x7f)
         }) {
-            return self.fail_field(v, fields, "path", Problem::BadPath);
+            self.fail_field(v, fields, "path", Problem::BadPath);
         }
-        Ok(path)
+        path
     }
 
-    fn config(&mut self, v: &Value) -> R<Config> {
+    fn config(&mut self, v: &Value) -> Config {
         let o = self.object(
             v,
             &[
@@ -714,31 +715,30 @@ impl Reader {
                 "honourGpc",
                 "reloadOnWithdraw",
             ],
-        )?;
-        let Some(revision) =
-            self.opt_uint(o, "revision", 1, u32::MAX, Problem::RevisionOutOfRange)?
-        else {
-            return self.missing(v, "revision");
-        };
+        );
+        let revision = self.opt_uint(o, "revision", 1, u32::MAX, Problem::RevisionOutOfRange);
+        if revision.is_none() {
+            self.missing(v, "revision");
+        }
         let lang = match field(o, "lang") {
             None => None,
             Some(lv) => match &lv.kind {
                 Kind::Str(s) if s == "ja" => Some(Lang::Ja),
                 Kind::Str(s) if s == "en" => Some(Lang::En),
                 _ => {
-                    self.enter("lang");
-                    return self.fail(lv, Problem::UnknownLang);
+                    self.fail_at("lang", lv, Problem::UnknownLang);
+                    None
                 }
             },
         };
-        let policy_version = self.opt_text(o, "policyVersion")?;
+        let policy_version = self.opt_text(o, "policyVersion");
         if let Some(t) = &policy_version {
             let bad = |s: &Option<String>| {
                 s.as_ref()
                     .is_some_and(|s| s.len() > 16 || !s.bytes().all(|b| b.is_ascii_alphanumeric()))
             };
             if bad(&t.ja) || bad(&t.en) {
-                return self.fail_field(v, o, "policyVersion", Problem::BadVersion);
+                self.fail_field(v, o, "policyVersion", Problem::BadVersion);
             }
         }
         let mut cookie = CookieSettings {
@@ -748,60 +748,66 @@ impl Reader {
         };
         if let Some(cv) = field(o, "cookie") {
             self.enter("cookie");
-            let co = self.object(cv, &["name", "days", "domain"])?;
+            let co = self.object(cv, &["name", "days", "domain"]);
             if let Some(nv) = field(co, "name") {
                 self.enter("name");
-                cookie.name = self.cookie_name(nv, false)?;
+                cookie.name = self.cookie_name(nv, false);
                 self.leave();
             }
-            if let Some(d) =
-                self.opt_uint(co, "days", 1, MAX_CONSENT_DAYS, Problem::DaysOutOfRange)?
+            if let Some(d) = self.opt_uint(co, "days", 1, MAX_CONSENT_DAYS, Problem::DaysOutOfRange)
             {
                 cookie.days = d;
             }
-            cookie.domain = self.opt_string(co, "domain")?;
+            cookie.domain = self.opt_string(co, "domain");
             if let Some(d) = &cookie.domain {
                 if !d
                     .bytes()
                     .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
                 {
-                    return self.fail_field(cv, co, "domain", Problem::BadUrl);
+                    self.fail_field(cv, co, "domain", Problem::BadUrl);
                 }
             }
             self.leave();
         }
-        let Some(cv) = field(o, "categories") else {
-            return self.missing(v, "categories");
-        };
-        self.enter("categories");
         let mut seen = Vec::new();
         let mut categories = Vec::new();
-        for (i, c) in self.items(cv)?.iter().enumerate() {
-            self.enter_index(i);
-            categories.push(self.category(c, &mut seen)?);
-            self.leave();
+        match field(o, "categories") {
+            None => self.missing(v, "categories"),
+            Some(cv) => {
+                self.enter("categories");
+                for (i, c) in self.items(cv).iter().enumerate() {
+                    self.enter_index(i);
+                    let category = self.category(c, &mut seen);
+                    categories.push(category);
+                    self.leave();
+                }
+                if categories.is_empty() {
+                    self.fail(cv, Problem::NoCategories);
+                }
+                self.leave();
+            }
         }
-        if categories.is_empty() {
-            return self.fail(cv, Problem::NoCategories);
-        }
-        self.leave();
         let mut texts = Vec::new();
         if let Some(tv) = field(o, "texts") {
             self.enter("texts");
-            let to = self.object(tv, &["ja", "en"])?;
-            for (k, lv) in to {
+            for (k, lv) in self.object(tv, &["ja", "en"]) {
                 let lang = if k == "ja" { Lang::Ja } else { Lang::En };
                 self.enter(k);
-                let Kind::Object(msgs) = &lv.kind else {
-                    return self.fail(lv, Problem::ExpectedObject);
-                };
-                for (name, mv) in msgs {
-                    self.enter(name);
-                    let Some(msg) = Msg::from_name(name) else {
-                        return self.fail(mv, Problem::UnknownText);
-                    };
-                    texts.push((lang, msg, self.string(mv)?));
-                    self.leave();
+                match &lv.kind {
+                    Kind::Object(msgs) => {
+                        for (name, mv) in msgs {
+                            self.enter(name);
+                            match Msg::from_name(name) {
+                                Some(msg) => {
+                                    let s = self.string(mv);
+                                    texts.push((lang, msg, s));
+                                }
+                                None => self.fail(mv, Problem::UnknownText),
+                            }
+                            self.leave();
+                        }
+                    }
+                    _ => self.fail(lv, Problem::ExpectedObject),
                 }
                 self.leave();
             }
@@ -810,34 +816,37 @@ impl Reader {
         let mut consent_mode = ConsentMode::default();
         if let Some(mv) = field(o, "consentMode") {
             self.enter("consentMode");
-            let mo = self.object(mv, &["mode", "adsDataRedaction", "urlPassthrough"])?;
-            consent_mode.advanced = match self.opt_string(mo, "mode")?.as_deref() {
+            let mo = self.object(mv, &["mode", "adsDataRedaction", "urlPassthrough"]);
+            consent_mode.advanced = match self.opt_string(mo, "mode").as_deref() {
                 None | Some("basic") => false,
                 Some("advanced") => true,
-                Some(_) => return self.fail_field(mv, mo, "mode", Problem::BadMode),
+                Some(_) => {
+                    self.fail_field(mv, mo, "mode", Problem::BadMode);
+                    false
+                }
             };
             consent_mode.ads_data_redaction =
-                self.opt_bool(mo, "adsDataRedaction")?.unwrap_or(false);
-            consent_mode.url_passthrough = self.opt_bool(mo, "urlPassthrough")?.unwrap_or(false);
+                self.opt_bool(mo, "adsDataRedaction").unwrap_or(false);
+            consent_mode.url_passthrough = self.opt_bool(mo, "urlPassthrough").unwrap_or(false);
             self.leave();
         }
-        Ok(Config {
+        Config {
             consent_mode,
-            honour_gpc: self.opt_bool(o, "honourGpc")?.unwrap_or(true),
-            reload_on_withdraw: self.opt_bool(o, "reloadOnWithdraw")?.unwrap_or(false),
-            revision,
-            site_name: self.opt_text(o, "siteName")?,
+            honour_gpc: self.opt_bool(o, "honourGpc").unwrap_or(true),
+            reload_on_withdraw: self.opt_bool(o, "reloadOnWithdraw").unwrap_or(false),
+            revision: revision.unwrap_or(1),
+            site_name: self.opt_text(o, "siteName"),
             lang,
-            policy_url: self.opt_url(o, "policyUrl")?,
+            policy_url: self.opt_url(o, "policyUrl"),
             policy_version,
             cookie,
-            reopen_button: self.opt_bool(o, "reopenButton")?.unwrap_or(true),
+            reopen_button: self.opt_bool(o, "reopenButton").unwrap_or(true),
             categories,
             texts,
-        })
+        }
     }
 
-    fn category(&mut self, v: &Value, seen: &mut Vec<String>) -> R<Category> {
+    fn category(&mut self, v: &Value, seen: &mut Vec<String>) -> Category {
         let o = self.object(
             v,
             &[
@@ -849,21 +858,21 @@ impl Reader {
                 "consentTypes",
                 "gpc",
             ],
-        )?;
-        let id = self.id(v, o, seen)?;
-        let required = self.opt_bool(o, "required")?.unwrap_or(false);
+        );
+        let id = self.id(v, o, seen);
+        let required = self.opt_bool(o, "required").unwrap_or(false);
         let consent_types = match field(o, "consentTypes") {
             None => default_consent_types(&id, required),
             Some(tv) => {
                 self.enter("consentTypes");
                 let mut bits = 0u8;
-                for (i, t) in self.items(tv)?.iter().enumerate() {
+                for (i, t) in self.items(tv).iter().enumerate() {
                     self.enter_index(i);
-                    let name = self.string(t)?;
-                    let Some(bit) = CONSENT_TYPES.iter().position(|c| *c == name) else {
-                        return self.fail(t, Problem::UnknownConsentType);
-                    };
-                    bits |= 1 << bit;
+                    let name = self.string(t);
+                    match CONSENT_TYPES.iter().position(|c| *c == name) {
+                        Some(bit) => bits |= 1 << bit,
+                        None => self.fail(t, Problem::UnknownConsentType),
+                    }
                     self.leave();
                 }
                 self.leave();
@@ -873,27 +882,28 @@ impl Reader {
         let mut services = Vec::new();
         if let Some(sv) = field(o, "services") {
             self.enter("services");
-            for (i, s) in self.items(sv)?.iter().enumerate() {
+            for (i, s) in self.items(sv).iter().enumerate() {
                 self.enter_index(i);
-                services.push(self.service(s, seen)?);
+                let service = self.service(s, seen);
+                services.push(service);
                 self.leave();
             }
             self.leave();
         }
-        Ok(Category {
+        Category {
             id,
-            title: self.text(v, o, "title")?,
-            description: self.text(v, o, "description")?,
+            title: self.text(v, o, "title"),
+            description: self.text(v, o, "description"),
             required,
             gpc: self
-                .opt_bool(o, "gpc")?
+                .opt_bool(o, "gpc")
                 .unwrap_or(consent_types & AD_TYPES != 0),
             consent_types,
             services,
-        })
+        }
     }
 
-    fn service(&mut self, v: &Value, seen: &mut Vec<String>) -> R<Service> {
+    fn service(&mut self, v: &Value, seen: &mut Vec<String>) -> Service {
         let o = self.object(
             v,
             &[
@@ -907,16 +917,17 @@ impl Reader {
                 "transmissions",
                 "googleTag",
             ],
-        )?;
-        let id = self.id(v, o, seen)?;
-        let name = self.text(v, o, "name")?;
-        let provider = self.text(v, o, "provider")?;
+        );
+        let id = self.id(v, o, seen);
+        let name = self.text(v, o, "name");
+        let provider = self.text(v, o, "provider");
         let mut cookies = Vec::new();
         if let Some(cv) = field(o, "cookies") {
             self.enter("cookies");
-            for (i, c) in self.items(cv)?.iter().enumerate() {
+            for (i, c) in self.items(cv).iter().enumerate() {
                 self.enter_index(i);
-                cookies.push(self.cookie(c)?);
+                let cookie = self.cookie(c);
+                cookies.push(cookie);
                 self.leave();
             }
             self.leave();
@@ -925,64 +936,83 @@ impl Reader {
         let mut transmissions = Vec::new();
         if let Some(tv) = field(o, "transmissions") {
             self.enter("transmissions");
-            for (i, t) in self.items(tv)?.iter().enumerate() {
+            for (i, t) in self.items(tv).iter().enumerate() {
                 self.enter_index(i);
                 #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
-                transmissions.push(self.transmission(t, &name, &provider)?);
+                {
+                    let transmission = self.transmission(t, &name, &provider);
+                    transmissions.push(transmission);
+                }
                 #[cfg(all(target_arch = "wasm32", not(feature = "policy")))]
-                self.check_transmission(t)?;
+                self.check_transmission(t);
                 self.leave();
             }
             self.leave();
         }
-        Ok(Service {
+        Service {
             id,
-            purpose: self.text(v, o, "purpose")?,
-            country: self.opt_text(o, "country")?,
-            privacy_url: self.opt_url(o, "privacyUrl")?,
+            purpose: self.text(v, o, "purpose"),
+            country: self.opt_text(o, "country"),
+            privacy_url: self.opt_url(o, "privacyUrl"),
             name,
             provider,
             cookies,
             transmissions,
-            google_tag: self.opt_bool(o, "googleTag")?.unwrap_or(false),
-        })
+            google_tag: self.opt_bool(o, "googleTag").unwrap_or(false),
+        }
     }
 
-    fn cookie(&mut self, v: &Value) -> R<CookieDecl> {
-        let o = self.object(v, &["name", "lifetime", "party", "purpose", "note", "path"])?;
-        let Some(nv) = field(o, "name") else {
-            return self.missing(v, "name");
+    fn cookie(&mut self, v: &Value) -> CookieDecl {
+        let o = self.object(v, &["name", "lifetime", "party", "purpose", "note", "path"]);
+        let name = match field(o, "name") {
+            None => {
+                self.missing(v, "name");
+                String::new()
+            }
+            Some(nv) => {
+                self.enter("name");
+                let name = self.cookie_name(nv, true);
+                self.leave();
+                name
+            }
         };
-        self.enter("name");
-        let name = self.cookie_name(nv, true)?;
-        self.leave();
-        let Some(lv) = field(o, "lifetime") else {
-            return self.missing(v, "lifetime");
+        let lifetime = match field(o, "lifetime") {
+            None => {
+                self.missing(v, "lifetime");
+                None
+            }
+            Some(lv) => {
+                self.enter("lifetime");
+                let lifetime = Lifetime::parse(&self.string(lv));
+                if lifetime.is_none() {
+                    self.fail(lv, Problem::BadLifetime);
+                }
+                self.leave();
+                lifetime
+            }
         };
-        self.enter("lifetime");
-        let Some(lifetime) = Lifetime::parse(&self.string(lv)?) else {
-            return self.fail(lv, Problem::BadLifetime);
-        };
-        self.leave();
-        let party = match self.opt_string(o, "party")?.as_deref() {
+        let party = match self.opt_string(o, "party").as_deref() {
             None | Some("first") => Party::First,
             Some("third") => Party::Third,
-            Some(_) => return self.fail_field(v, o, "party", Problem::BadParty),
+            Some(_) => {
+                self.fail_field(v, o, "party", Problem::BadParty);
+                Party::First
+            }
         };
-        Ok(CookieDecl {
+        CookieDecl {
             name,
-            lifetime,
+            lifetime: lifetime.unwrap_or(Lifetime::Session),
             party,
-            purpose: self.opt_text(o, "purpose")?,
-            note: self.opt_text(o, "note")?,
-            path: self.cookie_path(v, o)?,
-        })
+            purpose: self.opt_text(o, "purpose"),
+            note: self.opt_text(o, "note"),
+            path: self.cookie_path(v, o),
+        }
     }
 
     #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
-    fn transmission(&mut self, v: &Value, name: &Text, provider: &Text) -> R<Transmission> {
-        let o = self.object(v, TRANSMISSION_FIELDS)?;
-        let recipient = match self.opt_text(o, "recipient")? {
+    fn transmission(&mut self, v: &Value, name: &Text, provider: &Text) -> Transmission {
+        let o = self.object(v, TRANSMISSION_FIELDS);
+        let recipient = match self.opt_text(o, "recipient") {
             Some(r) => r,
             // The guidance asks for the recipient's name with the service it runs:
             // 「Google LLC（Google アナリティクス）」.
@@ -1001,27 +1031,26 @@ impl Reader {
                 )),
             },
         };
-        Ok(Transmission {
-            data: self.text(v, o, "data")?,
+        Transmission {
+            data: self.text(v, o, "data"),
             recipient,
-            purpose_site: self.text(v, o, "purposeSite")?,
-            purpose_recipient: self.opt_text(o, "purposeRecipient")?,
-            recipient_url: self.opt_url(o, "recipientUrl")?,
-        })
+            purpose_site: self.text(v, o, "purposeSite"),
+            purpose_recipient: self.opt_text(o, "purposeRecipient"),
+            recipient_url: self.opt_url(o, "recipientUrl"),
+        }
     }
 
     /// The banner module keeps no transmissions (only a policy shows them) but
     /// checks them all the same, in the same order, so that a config is valid
     /// or invalid in every module alike.
     #[cfg(all(target_arch = "wasm32", not(feature = "policy")))]
-    fn check_transmission(&mut self, v: &Value) -> R<()> {
-        let o = self.object(v, TRANSMISSION_FIELDS)?;
-        self.opt_text(o, "recipient")?;
-        self.text(v, o, "data")?;
-        self.text(v, o, "purposeSite")?;
-        self.opt_text(o, "purposeRecipient")?;
-        self.opt_url(o, "recipientUrl")?;
-        Ok(())
+    fn check_transmission(&mut self, v: &Value) {
+        let o = self.object(v, TRANSMISSION_FIELDS);
+        self.opt_text(o, "recipient");
+        self.text(v, o, "data");
+        self.text(v, o, "purposeSite");
+        self.opt_text(o, "purposeRecipient");
+        self.opt_url(o, "recipientUrl");
     }
 }
 
