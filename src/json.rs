@@ -83,6 +83,7 @@ const MAX_DEPTH: u32 = 64;
 /// Parses a complete JSON text.
 pub fn parse(text: &str) -> Result<Value, ParseError> {
     let mut r = Reader {
+        text,
         s: text.as_bytes(),
         i: 0,
         line: 1,
@@ -100,6 +101,7 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
 }
 
 struct Reader<'a> {
+    text: &'a str,
     s: &'a [u8],
     i: usize,
     line: u32,
@@ -272,58 +274,64 @@ impl Reader<'_> {
 
     fn string(&mut self) -> Result<String, ParseError> {
         self.i += 1; // opening quote
-        let mut out: Vec<u8> = Vec::new();
+        let mut out = String::new();
+        // Runs of plain characters are copied as slices of the input: they start
+        // and end next to ASCII bytes, so on character boundaries, and need no
+        // UTF-8 check (which would cost the banner module its own code).
+        let mut run = self.i;
         loop {
             let c = *self
                 .s
                 .get(self.i)
                 .ok_or(self.err(SyntaxError::UnexpectedEnd))?;
-            self.i += 1;
             match c {
-                b'"' => break,
-                b'\\' => {
-                    let e = *self
-                        .s
-                        .get(self.i)
-                        .ok_or(self.err(SyntaxError::UnexpectedEnd))?;
-                    self.i += 1;
-                    let ch = match e {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => {
-                            let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) {
-                                if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
-                                    return Err(self.err(SyntaxError::BadString));
-                                }
-                                self.i += 2;
-                                let lo = self.hex4()?;
-                                if !(0xDC00..0xE000).contains(&lo) {
-                                    return Err(self.err(SyntaxError::BadString));
-                                }
-                                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                            } else {
-                                hi
-                            };
-                            char::from_u32(code).ok_or(self.err(SyntaxError::BadString))?
-                        }
-                        _ => return Err(self.err(SyntaxError::BadString)),
-                    };
-                    let mut buf = [0u8; 4];
-                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                }
+                b'"' | b'\\' => out.push_str(self.text.get(run..self.i).unwrap_or_default()),
                 0..=0x1F => return Err(self.err(SyntaxError::BadString)),
-                _ => out.push(c),
+                _ => {}
             }
+            self.i += 1;
+            if c == b'"' {
+                return Ok(out);
+            }
+            if c != b'\\' {
+                continue;
+            }
+            let e = *self
+                .s
+                .get(self.i)
+                .ok_or(self.err(SyntaxError::UnexpectedEnd))?;
+            self.i += 1;
+            let ch = match e {
+                b'"' => '"',
+                b'\\' => '\\',
+                b'/' => '/',
+                b'b' => '\u{8}',
+                b'f' => '\u{c}',
+                b'n' => '\n',
+                b'r' => '\r',
+                b't' => '\t',
+                b'u' => {
+                    let hi = self.hex4()?;
+                    let code = if (0xD800..0xDC00).contains(&hi) {
+                        if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
+                            return Err(self.err(SyntaxError::BadString));
+                        }
+                        self.i += 2;
+                        let lo = self.hex4()?;
+                        if !(0xDC00..0xE000).contains(&lo) {
+                            return Err(self.err(SyntaxError::BadString));
+                        }
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    } else {
+                        hi
+                    };
+                    char::from_u32(code).ok_or(self.err(SyntaxError::BadString))?
+                }
+                _ => return Err(self.err(SyntaxError::BadString)),
+            };
+            out.push(ch);
+            run = self.i;
         }
-        // The input is a &str and escapes produce whole characters, so this holds.
-        String::from_utf8(out).map_err(|_| self.err(SyntaxError::BadString))
     }
 }
 
