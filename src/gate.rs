@@ -135,8 +135,8 @@ fn paths<'a>(page_path: &'a str, declared: Option<&'a str>) -> Vec<&'a str> {
     out
 }
 
-/// `document.cookie` assignments that delete the cookies declared by refused
-/// services: every visible cookie whose name matches a declaration, and every
+/// `document.cookie` assignments, one per line, that delete the cookies declared
+/// by refused services: every visible cookie whose name matches a declaration, and every
 /// exact name declared with its own path (invisible from other paths), on the
 /// host and its parent domains. Necessary services, third-party cookies (not
 /// reachable from the page) and the consent cookie itself are left alone.
@@ -146,46 +146,67 @@ pub fn cookie_deletions(
     document_cookie: &str,
     host: &str,
     page_path: &str,
-) -> Vec<String> {
-    let visible: Vec<&str> = split_ascii(document_cookie, b";")
-        .filter_map(|kv| split_ascii(kv, b"=").next())
-        .map(str::trim_ascii)
-        .filter(|n| !n.is_empty())
-        .collect();
-    let mut out = Vec::new();
+) -> String {
+    // One string of lines, written in place: a vector of lines, and vectors of
+    // the names to delete, cost the banner module more code than the logic.
+    let mut out = String::new();
+    let domains = domains(host);
     for c in config.categories.iter().filter(|c| !c.required) {
         for s in &c.services {
             if choices.get(&s.id) == Some(true) {
                 continue;
             }
             for decl in s.cookies.iter().filter(|d| d.party == Party::First) {
-                let mut names: Vec<&str> = visible
-                    .iter()
-                    .copied()
-                    .filter(|n| name_matches(&decl.name, n))
-                    .collect();
-                if decl.path.is_some() && !decl.name.contains('*') && !names.contains(&&*decl.name)
-                {
-                    names.push(&decl.name);
-                }
-                for name in names.into_iter().filter(|n| *n != config.cookie.name) {
-                    for domain in domains(host) {
-                        for path in paths(page_path, decl.path.as_deref()) {
-                            let mut line = String::from(name);
-                            line.push_str("=; Max-Age=0; Path=");
-                            line.push_str(path);
-                            if let Some(d) = domain {
-                                line.push_str("; Domain=");
-                                line.push_str(d);
-                            }
-                            out.push(line);
-                        }
+                let paths = paths(page_path, decl.path.as_deref());
+                let mut exact_seen = false;
+                for name in visible_names(document_cookie) {
+                    if name_matches(&decl.name, name) {
+                        exact_seen |= name == decl.name;
+                        push_deletions(&mut out, config, name, &domains, &paths);
                     }
+                }
+                // A cookie set on another path is invisible here but still ours to delete.
+                if decl.path.is_some() && !decl.name.contains('*') && !exact_seen {
+                    push_deletions(&mut out, config, &decl.name, &domains, &paths);
                 }
             }
         }
     }
     out
+}
+
+/// The names in a `document.cookie` string, in order (a name can appear twice).
+fn visible_names(document_cookie: &str) -> impl Iterator<Item = &str> {
+    split_ascii(document_cookie, b";")
+        .filter_map(|kv| split_ascii(kv, b"=").next())
+        .map(str::trim_ascii)
+        .filter(|n| !n.is_empty())
+}
+
+/// One `document.cookie` assignment per domain and path that deletes `name`;
+/// none for the consent cookie itself.
+fn push_deletions(
+    out: &mut String,
+    config: &Config,
+    name: &str,
+    domains: &[Option<&str>],
+    paths: &[&str],
+) {
+    if name == config.cookie.name {
+        return;
+    }
+    for domain in domains {
+        for path in paths {
+            out.push_str(name);
+            out.push_str("=; Max-Age=0; Path=");
+            out.push_str(path);
+            if let Some(d) = domain {
+                out.push_str("; Domain=");
+                out.push_str(d);
+            }
+            out.push('\n');
+        }
+    }
 }
 
 #[cfg(test)]
@@ -302,7 +323,8 @@ mod tests {
         let c = config();
         let cookies = "doui_consent=1.x; _ga=GA1.1; _ga_ABC=GS1; comment_author_1=me; wordpress_logged_in_1=x; other=1";
         let ch = with("preferences", true);
-        let lines = cookie_deletions(&c, &ch, cookies, "www.doui.test", "/");
+        let text = cookie_deletions(&c, &ch, cookies, "www.doui.test", "/");
+        let lines: Vec<&str> = text.lines().collect();
         let names: Vec<&str> = lines.iter().map(|l| l.split('=').next().unwrap()).collect();
         assert!(names.contains(&"_ga") && names.contains(&"_ga_ABC"));
         assert!(
@@ -311,8 +333,8 @@ mod tests {
         );
         assert!(!names.contains(&"wordpress_logged_in_1"), "necessary stays");
         assert!(!names.contains(&"doui_consent") && !names.contains(&"other"));
-        assert!(lines.contains(&"_ga=; Max-Age=0; Path=/; Domain=doui.test".into()));
-        assert!(lines.contains(&"_ga=; Max-Age=0; Path=/".into()));
+        assert!(lines.contains(&"_ga=; Max-Age=0; Path=/; Domain=doui.test"));
+        assert!(lines.contains(&"_ga=; Max-Age=0; Path=/"));
         let all = cookie_deletions(&c, &Choices::all(&c, true), cookies, "h.test", "/");
         assert!(all.is_empty());
     }
@@ -328,7 +350,7 @@ mod tests {
         let lines = cookie_deletions(&c, &Choices::all(&c, false), "", "127.0.0.1", "/");
         assert_eq!(
             lines,
-            ["_ga=; Max-Age=0; Path=/", "_ga=; Max-Age=0; Path=/blog"]
+            "_ga=; Max-Age=0; Path=/\n_ga=; Max-Age=0; Path=/blog\n"
         );
     }
 }

@@ -301,15 +301,7 @@ pub fn deletions(cookies: &str) -> String {
         let Some(record) = &app.record else {
             return String::new();
         };
-        // Not `join`: its overflow check would bring in a formatting panic.
-        let mut out = String::new();
-        for line in
-            gate::cookie_deletions(&app.config, &record.choices, cookies, &app.host, &app.path)
-        {
-            out.push_str(&line);
-            out.push('\n');
-        }
-        out
+        gate::cookie_deletions(&app.config, &record.choices, cookies, &app.host, &app.path)
     })
 }
 
