@@ -193,7 +193,11 @@ impl ConsentRecord {
             return None;
         }
         let id = fields.next()?;
-        if id.len() != 22 || !id.bytes().all(|b| B64.contains(&b)) {
+        if id.len() != 22
+            || !id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        {
             return None;
         }
         let time = parse_uint(fields.next()?, 12)?;

@@ -166,7 +166,7 @@ pub fn cookie_deletions(
                     }
                 }
                 // A cookie set on another path is invisible here but still ours to delete.
-                if decl.path.is_some() && !decl.name.contains('*') && !exact_seen {
+                if decl.path.is_some() && !decl.name.bytes().any(|b| b == b'*') && !exact_seen {
                     push_deletions(&mut out, config, &decl.name, &domains, &paths);
                 }
             }

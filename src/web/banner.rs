@@ -93,7 +93,11 @@ pub fn start(
             return s;
         }
     };
-    let lang = negotiate(config.lang, html_lang, languages.split(','));
+    let lang = negotiate(
+        config.lang,
+        html_lang,
+        crate::text::split_ascii(languages, b","),
+    );
     let gpc = flags & GPC != 0 && config.honour_gpc && config.categories.iter().any(|c| c.gpc);
     let record = stored_record(&config, cookies, now as u64, gpc);
     let app = App {
