@@ -87,32 +87,49 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
         s: text.as_bytes(),
         i: 0,
         line: 1,
+        error: None,
     };
     // A byte-order mark is common in files saved by editors on Windows.
     if r.s.starts_with(&[0xEF, 0xBB, 0xBF]) {
         r.i = 3;
     }
-    let v = r.value(0)?;
-    r.ws();
-    if r.i < r.s.len() {
-        return Err(r.err(SyntaxError::TrailingData));
+    let v = r.value(0);
+    if r.error.is_none() {
+        r.ws();
+        if r.i < r.s.len() {
+            r.fail(SyntaxError::TrailingData);
+        }
     }
-    Ok(v)
+    match r.error {
+        Some(e) => Err(e),
+        None => Ok(v),
+    }
 }
 
+/// Reads JSON, recording the first error and then stopping. No `Result` is
+/// passed up through every call: returning at each error would cost the banner
+/// module code to drop the half-built arrays and objects on the way out.
 struct Reader<'a> {
     text: &'a str,
     s: &'a [u8],
     i: usize,
     line: u32,
+    error: Option<ParseError>,
 }
 
 impl Reader<'_> {
-    fn err(&self, error: SyntaxError) -> ParseError {
-        ParseError {
-            error,
-            line: self.line,
+    /// Records `error` at the current line, unless an earlier one was found.
+    fn fail(&mut self, error: SyntaxError) {
+        if self.error.is_none() {
+            self.error = Some(ParseError {
+                error,
+                line: self.line,
+            });
         }
+    }
+
+    fn failed(&self) -> bool {
+        self.error.is_some()
     }
 
     fn ws(&mut self) {
@@ -126,50 +143,66 @@ impl Reader<'_> {
         }
     }
 
-    fn peek(&self) -> Result<u8, ParseError> {
-        self.s
-            .get(self.i)
-            .copied()
-            .ok_or(self.err(SyntaxError::UnexpectedEnd))
-    }
-
-    fn eat(&mut self, c: u8) -> Result<(), ParseError> {
-        self.ws();
-        if self.peek()? == c {
-            self.i += 1;
-            Ok(())
-        } else {
-            Err(self.err(SyntaxError::UnexpectedChar))
+    /// The next byte, or 0 (after recording the error) at the end of the text.
+    fn peek(&mut self) -> u8 {
+        match self.s.get(self.i) {
+            Some(&c) => c,
+            None => {
+                self.fail(SyntaxError::UnexpectedEnd);
+                0
+            }
         }
     }
 
-    fn value(&mut self, depth: u32) -> Result<Value, ParseError> {
+    fn eat(&mut self, c: u8) {
+        self.ws();
+        if self.peek() == c {
+            self.i += 1;
+        } else {
+            self.fail(SyntaxError::UnexpectedChar);
+        }
+    }
+
+    fn value(&mut self, depth: u32) -> Value {
+        let line = self.line;
         if depth > MAX_DEPTH {
-            return Err(self.err(SyntaxError::TooDeep));
+            self.fail(SyntaxError::TooDeep);
+            return Value {
+                line,
+                kind: Kind::Null,
+            };
         }
         self.ws();
         let line = self.line;
-        let kind = match self.peek()? {
+        let kind = match self.peek() {
             b'{' => {
                 self.i += 1;
                 let mut fields: Vec<(String, Value)> = Vec::new();
                 self.ws();
-                if self.peek()? == b'}' {
+                if self.peek() == b'}' {
                     self.i += 1;
                 } else {
-                    loop {
+                    while !self.failed() {
                         self.ws();
-                        if self.peek()? != b'"' {
-                            return Err(self.err(SyntaxError::UnexpectedChar));
+                        if self.peek() != b'"' {
+                            self.fail(SyntaxError::UnexpectedChar);
+                            break;
                         }
-                        let key = self.string()?;
+                        let key = self.string();
+                        if self.failed() {
+                            break;
+                        }
                         if fields.iter().any(|(k, _)| *k == key) {
-                            return Err(self.err(SyntaxError::DuplicateKey));
+                            self.fail(SyntaxError::DuplicateKey);
+                            break;
                         }
-                        self.eat(b':')?;
-                        let v = self.value(depth + 1)?;
+                        self.eat(b':');
+                        if self.failed() {
+                            break;
+                        }
+                        let v = self.value(depth + 1);
                         fields.push((key, v));
-                        if self.list_end(b'}')? {
+                        if self.failed() || self.list_end(b'}') {
                             break;
                         }
                     }
@@ -180,53 +213,58 @@ impl Reader<'_> {
                 self.i += 1;
                 let mut items = Vec::new();
                 self.ws();
-                if self.peek()? == b']' {
+                if self.peek() == b']' {
                     self.i += 1;
                 } else {
-                    loop {
-                        items.push(self.value(depth + 1)?);
-                        if self.list_end(b']')? {
+                    while !self.failed() {
+                        items.push(self.value(depth + 1));
+                        if self.failed() || self.list_end(b']') {
                             break;
                         }
                     }
                 }
                 Kind::Array(items)
             }
-            b'"' => Kind::Str(self.string()?),
-            b't' => self.word(b"true", Kind::Bool(true))?,
-            b'f' => self.word(b"false", Kind::Bool(false))?,
-            b'n' => self.word(b"null", Kind::Null)?,
-            b'-' | b'0'..=b'9' => Kind::Int(self.int()?),
-            _ => return Err(self.err(SyntaxError::UnexpectedChar)),
+            b'"' => Kind::Str(self.string()),
+            b't' => self.word(b"true", Kind::Bool(true)),
+            b'f' => self.word(b"false", Kind::Bool(false)),
+            b'n' => self.word(b"null", Kind::Null),
+            b'-' | b'0'..=b'9' => Kind::Int(self.int()),
+            _ => {
+                self.fail(SyntaxError::UnexpectedChar);
+                Kind::Null
+            }
         };
-        Ok(Value { line, kind })
+        Value { line, kind }
     }
 
-    /// After an item: `,` continues (returns false), `close` ends (returns true).
-    fn list_end(&mut self, close: u8) -> Result<bool, ParseError> {
+    /// After an item: `,` continues (returns false), `close` or an error ends (true).
+    fn list_end(&mut self, close: u8) -> bool {
         self.ws();
-        let c = self.peek()?;
-        self.i += 1;
+        let c = self.peek();
         if c == b',' {
-            Ok(false)
-        } else if c == close {
-            Ok(true)
-        } else {
-            self.i -= 1;
-            Err(self.err(SyntaxError::UnexpectedChar))
+            self.i += 1;
+            return false;
         }
+        if c == close {
+            self.i += 1;
+        } else {
+            self.fail(SyntaxError::UnexpectedChar);
+        }
+        true
     }
 
-    fn word(&mut self, w: &[u8], kind: Kind) -> Result<Kind, ParseError> {
+    fn word(&mut self, w: &[u8], kind: Kind) -> Kind {
         if self.s.get(self.i..).is_some_and(|rest| rest.starts_with(w)) {
             self.i += w.len();
-            Ok(kind)
+            kind
         } else {
-            Err(self.err(SyntaxError::UnexpectedChar))
+            self.fail(SyntaxError::UnexpectedChar);
+            Kind::Null
         }
     }
 
-    fn int(&mut self) -> Result<i64, ParseError> {
+    fn int(&mut self) -> i64 {
         let neg = self.s.get(self.i) == Some(&b'-');
         if neg {
             self.i += 1;
@@ -237,42 +275,52 @@ impl Reader<'_> {
             if !c.is_ascii_digit() {
                 break;
             }
-            n = n
+            match n
                 .checked_mul(10)
                 .and_then(|n| n.checked_add((c - b'0') as i64))
-                .ok_or(self.err(SyntaxError::BadNumber))?;
+            {
+                Some(m) => n = m,
+                None => {
+                    self.fail(SyntaxError::BadNumber);
+                    return 0;
+                }
+            }
             self.i += 1;
         }
         let digits = self.i - start;
         if digits == 0 {
-            return Err(self.err(SyntaxError::UnexpectedChar));
+            self.fail(SyntaxError::UnexpectedChar);
+        } else if (digits > 1 && self.s.get(start) == Some(&b'0'))
+            || matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E'))
+        {
+            self.fail(SyntaxError::BadNumber);
         }
-        if digits > 1 && self.s.get(start) == Some(&b'0') {
-            return Err(self.err(SyntaxError::BadNumber));
+        if neg {
+            -n
+        } else {
+            n
         }
-        if matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E')) {
-            return Err(self.err(SyntaxError::BadNumber));
-        }
-        Ok(if neg { -n } else { n })
     }
 
-    fn hex4(&mut self) -> Result<u32, ParseError> {
+    fn hex4(&mut self) -> u32 {
         let mut n = 0u32;
         for _ in 0..4 {
-            let c = *self
-                .s
-                .get(self.i)
-                .ok_or(self.err(SyntaxError::UnexpectedEnd))?;
-            let d = (c as char)
-                .to_digit(16)
-                .ok_or(self.err(SyntaxError::BadString))?;
+            let Some(&c) = self.s.get(self.i) else {
+                self.fail(SyntaxError::UnexpectedEnd);
+                return 0;
+            };
+            let Some(d) = (c as char).to_digit(16) else {
+                self.fail(SyntaxError::BadString);
+                return 0;
+            };
             n = n * 16 + d;
             self.i += 1;
         }
-        Ok(n)
+        n
     }
 
-    fn string(&mut self) -> Result<String, ParseError> {
+    /// A string starting at its opening quote; on an error, what was read so far.
+    fn string(&mut self) -> String {
         self.i += 1; // opening quote
         let mut out = String::new();
         // Runs of plain characters are copied as slices of the input: they start
@@ -280,26 +328,29 @@ impl Reader<'_> {
         // UTF-8 check (which would cost the banner module its own code).
         let mut run = self.i;
         loop {
-            let c = *self
-                .s
-                .get(self.i)
-                .ok_or(self.err(SyntaxError::UnexpectedEnd))?;
+            let Some(&c) = self.s.get(self.i) else {
+                self.fail(SyntaxError::UnexpectedEnd);
+                return out;
+            };
             match c {
                 b'"' | b'\\' => out.push_str(self.text.get(run..self.i).unwrap_or_default()),
-                0..=0x1F => return Err(self.err(SyntaxError::BadString)),
+                0..=0x1F => {
+                    self.fail(SyntaxError::BadString);
+                    return out;
+                }
                 _ => {}
             }
             self.i += 1;
             if c == b'"' {
-                return Ok(out);
+                return out;
             }
             if c != b'\\' {
                 continue;
             }
-            let e = *self
-                .s
-                .get(self.i)
-                .ok_or(self.err(SyntaxError::UnexpectedEnd))?;
+            let Some(&e) = self.s.get(self.i) else {
+                self.fail(SyntaxError::UnexpectedEnd);
+                return out;
+            };
             self.i += 1;
             let ch = match e {
                 b'"' => '"',
@@ -311,23 +362,37 @@ impl Reader<'_> {
                 b'r' => '\r',
                 b't' => '\t',
                 b'u' => {
-                    let hi = self.hex4()?;
+                    let hi = self.hex4();
                     let code = if (0xD800..0xDC00).contains(&hi) {
                         if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
-                            return Err(self.err(SyntaxError::BadString));
+                            self.fail(SyntaxError::BadString);
+                            return out;
                         }
                         self.i += 2;
-                        let lo = self.hex4()?;
+                        let lo = self.hex4();
                         if !(0xDC00..0xE000).contains(&lo) {
-                            return Err(self.err(SyntaxError::BadString));
+                            self.fail(SyntaxError::BadString);
+                            return out;
                         }
                         0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
                     } else {
                         hi
                     };
-                    char::from_u32(code).ok_or(self.err(SyntaxError::BadString))?
+                    if self.failed() {
+                        return out;
+                    }
+                    match char::from_u32(code) {
+                        Some(ch) => ch,
+                        None => {
+                            self.fail(SyntaxError::BadString);
+                            return out;
+                        }
+                    }
                 }
-                _ => return Err(self.err(SyntaxError::BadString)),
+                _ => {
+                    self.fail(SyntaxError::BadString);
+                    return out;
+                }
             };
             out.push(ch);
             run = self.i;

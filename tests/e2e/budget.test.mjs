@@ -18,7 +18,7 @@ const size = (name) => {
 const GOAL_GZIP = 15 * 1024;
 // Not met yet (see README, "Sizes"): this ceiling keeps the critical path from
 // growing while it is brought down; lower it with every reduction.
-const CEILING_GZIP = 28.5 * 1024;
+const CEILING_GZIP = 28 * 1024;
 
 test('banner critical path (loader + banner wasm + stylesheet)', () => {
   const parts = Object.fromEntries(['doui.js', 'doui_bg.wasm', 'doui.css'].map((f) => [f, size(f)]));
