@@ -114,8 +114,12 @@ export function showBanner() {
   find('.doui-banner-slot').innerHTML = w.bannerHtml();
   reopen(false);
   // Focus in the frame that first paints the banner: focusing forces a layout,
-  // which then happens once in that frame instead of inside this task.
-  requestAnimationFrame(() => find('.doui-banner')?.focus({ preventScroll: true }));
+  // which then happens once in that frame instead of inside this task. Unless
+  // the visitor moved focus themselves in between.
+  const before = document.activeElement;
+  requestAnimationFrame(() => {
+    if (document.activeElement === before) find('.doui-banner')?.focus({ preventScroll: true });
+  });
 }
 
 /** Opens the preferences; `from` gets focus back when they close. */

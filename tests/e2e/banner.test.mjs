@@ -8,6 +8,8 @@ const env = setup();
 async function firstVisit(path = '/') {
   const page = await env.page(path);
   await page.locator('.doui-banner').waitFor();
+  // Focus moves in with the frame that first paints the banner.
+  await page.waitForFunction(() => document.activeElement?.className === 'doui-banner', null, { timeout: 2000 });
   return page;
 }
 
@@ -17,9 +19,7 @@ async function consentCookie(page) {
 }
 
 test('first visit shows the banner with focus inside and nothing allowed', async () => {
-  const page = await firstVisit();
-  // Focus moves in with the frame that first paints the banner.
-  await page.waitForFunction(() => document.activeElement?.className === 'doui-banner', null, { timeout: 2000 });
+  const page = await firstVisit(); // which waits for focus to move into the banner
   assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), false);
   assert.equal(await consentCookie(page), undefined);
   const [accept, reject] = await Promise.all(
