@@ -205,8 +205,14 @@ test('Global Privacy Control keeps advertising off, says so, and overrides an ea
   // An earlier visit without the signal accepted everything.
   await page.goto(env.origin + '/');
   await settle(page);
+  const beforeAccept = env.server.log.length;
   await page.evaluate(() => window.doui.acceptAll());
   assert.equal(await page.evaluate(() => window.doui.accepted('advertising')), true);
+  // The accepted beacon loads at once; its request must arrive before the
+  // reload, or it would be counted against the page with the signal.
+  const beacon = () => thirdPartySince(beforeAccept).some((p) => p.includes('collect=ad'));
+  for (let i = 0; i < 50 && !beacon(); i++) await page.waitForTimeout(100);
+  assert.ok(beacon(), 'the beacon loads once advertising is accepted');
   await page.context().addInitScript(() =>
     Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }),
   );
