@@ -26,6 +26,14 @@ async function visit(path = '/', options) {
   return page;
 }
 
+/** Waits until no request has reached the server for `ms`, so that none still in flight is counted later. */
+async function quiet(page, ms = 300) {
+  for (let n = -1; n !== env.server.log.length; ) {
+    n = env.server.log.length;
+    await page.waitForTimeout(ms);
+  }
+}
+
 async function settle(page) {
   await page.evaluate(() => window.doui.ready);
   // late.js inserts its script after 300 ms and fetches its fragment at once.
@@ -141,6 +149,7 @@ test('withdrawing deletes declared cookies on parent domains and paths, and bloc
   const notice = page.locator('.doui-notice');
   await notice.getByRole('button', { name: 'Reload' }).waitFor();
   assert.match(await notice.innerText(), /reload the page/);
+  await quiet(page);
   const since = env.server.log.length;
   await Promise.all([page.waitForEvent('load'), notice.getByRole('button', { name: 'Reload' }).click()]);
   await settle(page);
