@@ -164,11 +164,10 @@ impl Reader<'_> {
     }
 
     fn value(&mut self, depth: u32) -> Value {
-        let line = self.line;
         if depth > MAX_DEPTH {
             self.fail(SyntaxError::TooDeep);
             return Value {
-                line,
+                line: self.line,
                 kind: Kind::Null,
             };
         }

@@ -3,6 +3,8 @@
 // module (`banner.rs`); this file puts its markup into the document, moves
 // focus, keeps Tab inside the preferences, writes cookies and dispatches events.
 
+import * as w from '../../target/bindgen/doui.js'; // the banner module's exports
+
 const HTTPS = 1;
 const COOKIES = 2;
 const GPC = 4;
@@ -11,7 +13,6 @@ const ACCEPT_ALL = 1;
 const SAVE_DRAFT = 2;
 const SET_ONE = 3;
 
-let w; // the banner module's exports
 let root;
 let opener = null; // where focus returns when the preferences close
 let options = 0; // bit 0: reopen button, 1: ads_data_redaction, 2: url_passthrough
@@ -49,8 +50,7 @@ function gtag() {
  * config is invalid, and `explain(config)` resolves to the message to log: then
  * nothing non-essential is ever allowed.
  */
-export function startBanner(module, config, explain) {
-  w = module;
+export function startBanner(config, explain) {
   const jar = cookies();
   const flags =
     (location.protocol === 'https:' ? HTTPS : 0) |

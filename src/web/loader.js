@@ -4,31 +4,9 @@
 // and as module exports, and fetches the policy side (policy-page.js with its
 // wasm) only when the page shows a policy ([data-doui-policy]).
 
-import init, * as exports from '../../target/bindgen/doui.js';
-
-// The banner module's exports this side uses, named so that the bundler can
-// leave out the glue it does not need (synchronous instantiation).
-const module = {
-  start: exports.start,
-  lang: exports.lang,
-  options: exports.options,
-  shell: exports.shell,
-  hasChoice: exports.hasChoice,
-  bannerHtml: exports.bannerHtml,
-  preferencesHtml: exports.preferencesHtml,
-  switches: exports.switches,
-  decide: exports.decide,
-  confirm: exports.confirm,
-  status: exports.status,
-  deletions: exports.deletions,
-  consentMode: exports.consentMode,
-  consentJson: exports.consentJson,
-  resync: exports.resync,
-  reloadNotice: exports.reloadNotice,
-  accepted: exports.accepted,
-  allows: exports.allows,
-  placeholder: exports.placeholder,
-};
+// Only static property reads of the glue's namespace (wasm.x), never the
+// namespace as a value: so the bundler leaves out the glue nothing calls.
+import init, * as wasm from '../../target/bindgen/doui.js';
 import * as banner from './banner.js';
 import { startGate } from './gate.js';
 
@@ -51,7 +29,7 @@ export function configJson() {
 let started = false;
 const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) }), configJson()])
   .then(([, config]) => {
-    started = banner.startBanner(module, config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
+    started = banner.startBanner(config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
     if (!started) return;
     // Gating in a task of its own, after the banner is in: it can move iframes
     // into their placeholders, which is costly, and nothing marked runs before
@@ -60,7 +38,7 @@ const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) 
   })
   .then(() => {
     if (!started) return;
-    startGate({ allows: module.allows, placeholder: module.placeholder, withdrawn: banner.withdrawn, set: banner.set });
+    startGate({ allows: wasm.allows, placeholder: wasm.placeholder, withdrawn: banner.withdrawn, set: banner.set });
     syncTabs();
   })
   .catch((e) => console.error('doui: not started, nothing non-essential will run:', e.message ?? e));
@@ -87,9 +65,9 @@ function syncTabs() {
 const whenStarted = (f) => (...args) => (started ? f(...args) : ready.then(() => started && f(...args)));
 
 /** Whether a category or service id is allowed now (false until doui has started). */
-export const accepted = (id) => started && module.accepted(String(id));
+export const accepted = (id) => started && wasm.accepted(String(id));
 /** The current decision (categories, services, id, time, revision, policy), or null. */
-export const consent = () => (started && JSON.parse(module.consentJson() || 'null')) || null;
+export const consent = () => (started && JSON.parse(wasm.consentJson() || 'null')) || null;
 /** Shows the banner again. */
 export const show = whenStarted(() => banner.showBanner());
 /** Opens the preferences dialog. */
