@@ -12,6 +12,8 @@
 
 extern crate alloc;
 
+#[cfg(feature = "policy")]
+pub mod cli;
 pub mod config;
 pub mod consent;
 pub mod gate;

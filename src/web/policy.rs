@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::config::Config;
 use crate::policy;
@@ -99,4 +100,42 @@ pub fn check_config(config_json: &str) -> String {
         .err()
         .map(|e| e.describe())
         .unwrap_or_default()
+}
+
+/// The `doui` command line (see `crate::cli`), for the npm package's `doui`
+/// command: `args` without the program name; `readFile(path)` returns a file's
+/// text or throws, and its error's message is printed as `path: message`, as the
+/// native command prints the operating system's. Nothing is printed here: the
+/// caller writes `stdout` and `stderr` and exits with `code`.
+#[wasm_bindgen(
+    js_name = runCli,
+    unchecked_return_type = "{ code: number, stdout: string, stderr: string }"
+)]
+pub fn run_cli(
+    args: Vec<String>,
+    #[wasm_bindgen(unchecked_param_type = "(path: string) => string")] read_file: &js_sys::Function,
+) -> JsValue {
+    let outcome = crate::cli::run(&args, &mut |path| match read_file
+        .call1(&JsValue::NULL, &JsValue::from_str(path))
+    {
+        Ok(text) => text
+            .as_string()
+            .ok_or_else(|| String::from("readFile did not return a string")),
+        Err(e) => Err(match e.dyn_ref::<js_sys::Error>() {
+            Some(error) => String::from(error.message()),
+            None => e
+                .as_string()
+                .unwrap_or_else(|| String::from("cannot be read")),
+        }),
+    });
+    let result = js_sys::Object::new();
+    for (key, value) in [
+        ("code", JsValue::from(outcome.code)),
+        ("stdout", JsValue::from(outcome.stdout)),
+        ("stderr", JsValue::from(outcome.stderr)),
+    ] {
+        // Setting a property on a fresh plain object cannot fail.
+        let _ = js_sys::Reflect::set(&result, &JsValue::from_str(key), &value);
+    }
+    result.into()
 }

@@ -1,0 +1,251 @@
+//! The `doui` command line, written once for the native binary and for Node
+//! (`runCli` in the policy module): it takes the arguments and a way to read a
+//! file, and returns the exit code and what to print. No I/O of its own, so that
+//! both front ends print byte for byte the same thing.
+
+use crate::config::Config;
+use crate::policy;
+
+/// The usage text, printed by `--help` and after a mistake in the arguments.
+pub const USAGE: &str = "usage:
+  doui render <policy.md> [--config <config.json>] [--standalone]
+      print the policy as HTML (an <article>; with --standalone, a whole page)
+  doui check <config.json>
+      validate a site config and print advice
+  doui version <policy.md>
+      print the policy's version hash
+  doui --help
+      print this text";
+
+/// Exit code of a successful run.
+pub const OK: i32 = 0;
+/// Exit code when a file cannot be read, a config is invalid or a policy does not render.
+pub const FAILED: i32 = 1;
+/// Exit code when the arguments do not form a command.
+pub const USAGE_ERROR: i32 = 2;
+
+/// What a run of the command line produced: what a process would exit with and print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Exit code: [`OK`], [`FAILED`] or [`USAGE_ERROR`].
+    pub code: i32,
+    /// Standard output, each line ending in `\n`.
+    pub stdout: String,
+    /// Standard error, each line ending in `\n`.
+    pub stderr: String,
+}
+
+/// A failed run: exit code and message for standard error.
+struct Failure(i32, String);
+
+impl Failure {
+    fn usage(problem: &str) -> Failure {
+        Failure(USAGE_ERROR, format!("{problem}\n{USAGE}"))
+    }
+}
+
+/// Runs the command line `args` (without the program name). `read_file` returns
+/// a file's text or a description of why it cannot (the caller's own words, e.g.
+/// the operating system's); the run prints it as `path: description`.
+pub fn run(args: &[String], read_file: &mut dyn FnMut(&str) -> Result<String, String>) -> Outcome {
+    let mut out = Outcome {
+        code: OK,
+        stdout: String::new(),
+        stderr: String::new(),
+    };
+    if let Err(Failure(code, message)) = command(args, read_file, &mut out) {
+        out.code = code;
+        out.stderr.push_str(&message);
+        out.stderr.push('\n');
+    }
+    out
+}
+
+type ReadFile<'a> = &'a mut dyn FnMut(&str) -> Result<String, String>;
+
+fn read(read_file: ReadFile, path: &str) -> Result<String, Failure> {
+    read_file(path).map_err(|e| Failure(FAILED, format!("{path}: {e}")))
+}
+
+fn load_config(read_file: ReadFile, path: &str) -> Result<Config, Failure> {
+    Config::from_json(&read(read_file, path)?)
+        .map_err(|e| Failure(FAILED, format!("{path}: {}", e.describe())))
+}
+
+fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<(), Failure> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["--help" | "-h" | "help"] => {
+            out.stdout.push_str(USAGE);
+            out.stdout.push('\n');
+        }
+        ["render", file, rest @ ..] => {
+            let mut config = None;
+            let mut standalone = false;
+            let mut it = rest.iter();
+            while let Some(&a) = it.next() {
+                match a {
+                    "--config" => {
+                        let path = it
+                            .next()
+                            .ok_or_else(|| Failure::usage("--config needs a file"))?;
+                        config = Some(load_config(read_file, path)?);
+                    }
+                    "--standalone" => standalone = true,
+                    other => return Err(Failure::usage(&format!("unknown option {other}"))),
+                }
+            }
+            let source = read(read_file, file)?;
+            let p = policy::render(&source, config.as_ref())
+                .map_err(|e| Failure(FAILED, format!("{file}: {e}")))?;
+            if standalone {
+                out.stdout.push_str(&format!(
+                    "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
+                     <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+                     <title>{}</title><link rel=\"stylesheet\" href=\"doui.css\"></head>\
+                     <body><main>{}</main></body></html>\n",
+                    p.lang,
+                    escape(&p.title),
+                    p.html
+                ));
+            } else {
+                out.stdout.push_str(&p.html);
+                out.stdout.push('\n');
+            }
+        }
+        ["check", file] => {
+            let c = load_config(read_file, file)?;
+            for w in c.warnings() {
+                out.stderr.push_str(&format!("{file}: warning: {w}\n"));
+            }
+            let services: usize = c.categories.iter().map(|c| c.services.len()).sum();
+            out.stdout.push_str(&format!(
+                "{file}: ok: revision {}, {} categories, {services} services\n",
+                c.revision,
+                c.categories.len()
+            ));
+        }
+        ["version", file] => {
+            out.stdout
+                .push_str(&policy::version(&read(read_file, file)?));
+            out.stdout.push('\n');
+        }
+        [] => return Err(Failure(USAGE_ERROR, USAGE.into())),
+        [cmd, ..] if ["render", "check", "version"].contains(cmd) => {
+            return Err(Failure::usage(&format!("wrong arguments for {cmd}")))
+        }
+        [cmd, ..] => return Err(Failure::usage(&format!("unknown command {cmd}"))),
+    }
+    Ok(())
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::new();
+    crate::text::push_escaped(&mut out, s);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = r#"{ "revision": 3, "categories": [
+  { "id": "necessary", "required": true, "title": "Necessary", "description": "Needed." },
+  { "id": "analytics", "title": "Analytics", "description": "Visits.",
+    "services": [ { "id": "stats", "name": "Stats", "provider": "Us", "purpose": "Counting",
+      "transmissions": [ { "data": {"ja": "閲覧したページ等"}, "purposeSite": "解析" } ] } ] }
+] }"#;
+
+    const POLICY: &str = "---\ntitle: Privacy <policy>\nlang: en\n---\n# Privacy\n\nText.\n";
+
+    fn files(path: &str) -> Result<String, String> {
+        match path {
+            "site.json" => Ok(CONFIG.into()),
+            "typo.json" => Ok(CONFIG.replace("\"provider\"", "\"provder\"")),
+            "policy.md" => Ok(POLICY.into()),
+            _ => Err("no such file".into()),
+        }
+    }
+
+    fn run_args(args: &[&str]) -> Outcome {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        run(&args, &mut files)
+    }
+
+    #[test]
+    fn check_reports_counts_and_warnings() {
+        let o = run_args(&["check", "site.json"]);
+        assert_eq!(o.code, OK);
+        assert_eq!(
+            o.stdout,
+            "site.json: ok: revision 3, 2 categories, 1 services\n"
+        );
+        assert_eq!(
+            o.stderr,
+            "site.json: warning: categories[1].services[0].transmissions[0].data: list what is sent concretely; avoid 「等」「その他」「など」\n"
+        );
+    }
+
+    #[test]
+    fn check_names_file_line_and_field() {
+        let o = run_args(&["check", "typo.json"]);
+        assert_eq!(o.code, FAILED);
+        assert_eq!(o.stdout, "");
+        assert!(
+            o.stderr.starts_with(
+                "typo.json: config line 4: categories[1].services[0].provder: unknown field"
+            ),
+            "{}",
+            o.stderr
+        );
+    }
+
+    #[test]
+    fn unreadable_files_are_named() {
+        let o = run_args(&["check", "missing.json"]);
+        assert_eq!(
+            (o.code, o.stderr.as_str()),
+            (FAILED, "missing.json: no such file\n")
+        );
+        let o = run_args(&["render", "policy.md", "--config", "missing.json"]);
+        assert_eq!(
+            (o.code, o.stderr.as_str()),
+            (FAILED, "missing.json: no such file\n")
+        );
+    }
+
+    #[test]
+    fn render_and_version() {
+        let o = run_args(&["render", "policy.md", "--config", "site.json"]);
+        assert_eq!(o.code, OK, "{}", o.stderr);
+        assert!(o.stdout.starts_with("<article"), "{}", o.stdout);
+        let page = run_args(&["render", "policy.md", "--standalone"]);
+        assert!(page
+            .stdout
+            .starts_with("<!doctype html>\n<html lang=\"en\">"));
+        assert!(page
+            .stdout
+            .contains("<title>Privacy &lt;policy&gt;</title>"));
+        let v = run_args(&["version", "policy.md"]);
+        assert_eq!(v.stdout, format!("{}\n", policy::version(POLICY)));
+    }
+
+    #[test]
+    fn usage_mistakes_exit_with_2() {
+        let help = run_args(&["--help"]);
+        assert_eq!((help.code, help.stdout.trim_end()), (OK, USAGE));
+        for args in [
+            &[][..],
+            &["frobnicate"],
+            &["check"],
+            &["check", "a.json", "b.json"],
+            &["render", "policy.md", "--bogus"],
+            &["render", "policy.md", "--config"],
+        ] {
+            let o = run_args(args);
+            assert_eq!(o.code, USAGE_ERROR, "{args:?}");
+            assert!(o.stderr.ends_with(&format!("{USAGE}\n")), "{args:?}");
+            assert_eq!(o.stdout, "");
+        }
+    }
+}
