@@ -21,10 +21,12 @@ const axeSource = readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 export { chromiumArgs };
 
-export function launch() {
+/** Debian's Chromium, headless and on loopback only; `options` go to playwright's launch. */
+export function launch(options = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: chromiumArgs,
+    ...options,
   });
 }
 
