@@ -561,8 +561,7 @@ impl Reader {
 
     fn string(&mut self, v: &Value) -> String {
         match &v.kind {
-            // Not `trim`: the same test, with less code in the banner module.
-            Kind::Str(s) if s.chars().all(char::is_whitespace) => self.fail(v, Problem::Empty),
+            Kind::Str(s) if is_blank(s) => self.fail(v, Problem::Empty),
             Kind::Str(s) => return s.clone(),
             _ => self.fail(v, Problem::ExpectedString),
         }
@@ -642,10 +641,7 @@ impl Reader {
     /// An http(s) URL or a site path.
     fn opt_url(&mut self, fields: &Fields, key: &str) -> Option<String> {
         let s = self.opt_string(fields, key)?;
-        let ok = (s.starts_with("https://") || s.starts_with("http://") || s.starts_with('/'))
-            && !s.starts_with("//")
-            && !s.bytes().any(|b| b <= b' ' || b == 0x7f);
-        if ok {
+        if is_url(&s) {
             return Some(s);
         }
         if let Some(v) = field(fields, key) {
@@ -659,12 +655,7 @@ impl Reader {
             self.missing(obj, "id");
             return String::new();
         };
-        let b = s.as_bytes();
-        let ok = b.first().is_some_and(u8::is_ascii_lowercase)
-            && b.len() <= 64
-            && b.iter()
-                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_');
-        if !ok {
+        if !is_id(&s) {
             self.fail_field(obj, fields, "id", Problem::BadId);
         } else if seen.contains(&s) {
             self.fail_field(obj, fields, "id", Problem::DuplicateId);
@@ -677,9 +668,7 @@ impl Reader {
     /// Characters RFC 6265 allows in a cookie name, plus `*` for patterns when `pattern`.
     fn cookie_name(&mut self, v: &Value, pattern: bool) -> String {
         let s = self.string(v);
-        if !s.bytes().all(|b| {
-            b.is_ascii_alphanumeric() || b"!#$%&'+-.^_`|~".contains(&b) || (pattern && b == b'*')
-        }) {
+        if !is_cookie_name(&s, pattern) {
             self.fail(v, Problem::BadCookieName);
         }
         s
@@ -687,11 +676,7 @@ impl Reader {
 
     fn cookie_path(&mut self, v: &Value, fields: &Fields) -> Option<String> {
         let path = self.opt_string(fields, "path");
-        if path.as_ref().is_some_and(|p| {
-            !p.starts_with('/')
-                || p.bytes()
-                    .any(|b| b <= b' ' || b == b';' || b == b',' || b == 0x7f)
-        }) {
+        if path.as_ref().is_some_and(|p| !is_cookie_path(p)) {
             self.fail_field(v, fields, "path", Problem::BadPath);
         }
         path
@@ -716,6 +701,12 @@ impl Reader {
                 "reloadOnWithdraw",
             ],
         );
+        // Only for editors: its value means nothing to doui, but it is a string.
+        if let Some(sv) = field(o, "$schema") {
+            if !matches!(sv.kind, Kind::Str(_)) {
+                self.fail_at("$schema", sv, Problem::ExpectedString);
+            }
+        }
         let revision = self.opt_uint(o, "revision", 1, u32::MAX, Problem::RevisionOutOfRange);
         if revision.is_none() {
             self.missing(v, "revision");
@@ -733,10 +724,7 @@ impl Reader {
         };
         let policy_version = self.opt_text(o, "policyVersion");
         if let Some(t) = &policy_version {
-            let bad = |s: &Option<String>| {
-                s.as_ref()
-                    .is_some_and(|s| s.len() > 16 || !s.bytes().all(|b| b.is_ascii_alphanumeric()))
-            };
+            let bad = |s: &Option<String>| s.as_ref().is_some_and(|s| !is_policy_version(s));
             if bad(&t.ja) || bad(&t.en) {
                 self.fail_field(v, o, "policyVersion", Problem::BadVersion);
             }
@@ -760,10 +748,7 @@ impl Reader {
             }
             cookie.domain = self.opt_string(co, "domain");
             if let Some(d) = &cookie.domain {
-                if !d
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-                {
+                if !is_domain(d) {
                     self.fail_field(cv, co, "domain", Problem::BadUrl);
                 }
             }
@@ -1052,6 +1037,57 @@ impl Reader {
         self.opt_text(o, "purposeRecipient");
         self.opt_url(o, "recipientUrl");
     }
+}
+
+// The rules for single values, shared with the serde types of `crate::schema`
+// (whose JSON Schema patterns say the same in regular expressions).
+
+/// Empty or only whitespace: not a text. Not `trim`: the same test, with less
+/// code in the banner module.
+pub(crate) fn is_blank(s: &str) -> bool {
+    s.chars().all(char::is_whitespace)
+}
+
+/// An id: a lowercase letter, then up to 63 of `a-z 0-9 - _`.
+pub(crate) fn is_id(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.first().is_some_and(u8::is_ascii_lowercase)
+        && b.len() <= 64
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
+}
+
+/// Characters RFC 6265 allows in a cookie name, plus `*` for patterns when `pattern`.
+pub(crate) fn is_cookie_name(s: &str, pattern: bool) -> bool {
+    s.bytes().all(|b| {
+        b.is_ascii_alphanumeric() || b"!#$%&'+-.^_`|~".contains(&b) || (pattern && b == b'*')
+    })
+}
+
+/// An http(s) URL or a site path, without spaces or control characters.
+pub(crate) fn is_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://") || s.starts_with('/'))
+        && !s.starts_with("//")
+        && !s.bytes().any(|b| b <= b' ' || b == 0x7f)
+}
+
+/// A cookie `Path`: starts with `/`, no spaces, `;`, `,` or control characters.
+pub(crate) fn is_cookie_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p
+            .bytes()
+            .any(|b| b <= b' ' || b == b';' || b == b',' || b == 0x7f)
+}
+
+/// A cookie `Domain`: letters, digits, dots and hyphens.
+pub(crate) fn is_domain(d: &str) -> bool {
+    d.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+}
+
+/// The short hash `doui version` prints: up to 16 letters and digits.
+pub(crate) fn is_policy_version(s: &str) -> bool {
+    s.len() <= 16 && s.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
 const TRANSMISSION_FIELDS: &[&str] = &[
