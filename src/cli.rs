@@ -14,8 +14,14 @@ pub const USAGE: &str = "usage:
       validate a site config and print advice
   doui version <policy.md>
       print the policy's version hash
+  doui schema
+      print the JSON Schema of the site config
   doui --help
       print this text";
+
+/// The config's JSON Schema (generated from `crate::schema`, checked by `tests/schema.rs`),
+/// compiled in so that the command prints the same text natively and in Node.
+pub const SCHEMA: &str = include_str!("../schema/doui-config.schema.json");
 
 /// Exit code of a successful run.
 pub const OK: i32 = 0;
@@ -125,13 +131,14 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
                 c.categories.len()
             ));
         }
+        ["schema"] => out.stdout.push_str(SCHEMA),
         ["version", file] => {
             out.stdout
                 .push_str(&policy::version(&read(read_file, file)?));
             out.stdout.push('\n');
         }
         [] => return Err(Failure(USAGE_ERROR, USAGE.into())),
-        [cmd, ..] if ["render", "check", "version"].contains(cmd) => {
+        [cmd, ..] if ["render", "check", "version", "schema"].contains(cmd) => {
             return Err(Failure::usage(&format!("wrong arguments for {cmd}")))
         }
         [cmd, ..] => return Err(Failure::usage(&format!("unknown command {cmd}"))),
@@ -239,6 +246,7 @@ mod tests {
             &["frobnicate"],
             &["check"],
             &["check", "a.json", "b.json"],
+            &["schema", "extra"],
             &["render", "policy.md", "--bogus"],
             &["render", "policy.md", "--config"],
         ] {

@@ -34,6 +34,18 @@ fn committed_schema_is_current() {
     );
 }
 
+/// `doui schema`, natively and in Node, prints the committed file.
+#[test]
+fn cli_prints_the_committed_schema() {
+    let outcome = doui::cli::run(&["schema".to_string()], &mut |_| Err("no files".into()));
+    assert_eq!(outcome.code, 0);
+    let committed = fs::read_to_string(root().join(SCHEMA_FILE)).unwrap();
+    assert!(
+        outcome.stdout == committed,
+        "doui schema differs from {SCHEMA_FILE}"
+    );
+}
+
 /// How the two readers judged one input.
 #[derive(Debug, PartialEq)]
 enum Verdict {
