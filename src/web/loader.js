@@ -1,8 +1,13 @@
 // The script a site includes:
 //   <script type="module" src="/dist/doui.js" data-doui-config="/doui-config.json"></script>
-// It finds the config, starts the banner module, exposes the API on window.doui
-// and as module exports, and fetches the policy side (policy-page.js with its
-// wasm) only when the page shows a policy ([data-doui-policy]).
+// or the `doui` package's main module, imported by a bundled app. It finds the
+// config, starts the banner module, exposes the API on window.doui and as
+// module exports, and fetches the policy side (doui-policy.js with its wasm)
+// only when the page shows a policy ([data-doui-policy]).
+//
+// Files beside this one are named with literal `new URL('./…', import.meta.url)`
+// and `import('./…')`: bundlers (Vite, webpack 5, Rollup) recognise exactly
+// these forms and copy the files into the app's output.
 
 // Only static property reads of the glue's namespace (wasm.x), never the
 // namespace as a value: so the bundler leaves out the glue nothing calls.
@@ -10,24 +15,44 @@ import init, * as wasm from '../../target/bindgen/doui.js';
 import * as banner from './banner.js';
 import { startGate } from './gate.js';
 
-const here = import.meta.url;
+let configured = null;
+const configGiven = new Promise((resolve) => (configured = resolve));
+/**
+ * Gives doui the site config (an object or JSON text) from script, for pages
+ * that have neither an inline #doui-config nor a data-doui-config attribute,
+ * such as bundled apps that import the config. Only the first call counts.
+ */
+export function configure(config) {
+  configured?.(typeof config === 'string' ? config : JSON.stringify(config));
+  configured = null;
+}
 
 let configText;
-/** The site config as JSON text: inline #doui-config, else the URL in data-doui-config. */
+/**
+ * The site config as JSON text: inline #doui-config, else the URL in
+ * data-doui-config, else what `configure()` is given.
+ */
 export function configJson() {
   return (configText ??= (async () => {
     const inline = document.getElementById('doui-config');
     if (inline) return inline.textContent;
     const tag = document.querySelector('script[data-doui-config]');
-    if (!tag) throw new Error('no config: add <script type="application/json" id="doui-config"> or data-doui-config');
+    if (!tag) return configGiven;
     const res = await fetch(new URL(tag.dataset.douiConfig, location.href));
     if (!res.ok) throw new Error(`config ${res.url} answered ${res.status}`);
     return res.text();
   })());
 }
 
+// A page without any config is a mistake unless the app calls configure():
+// say so once the page has loaded and nothing came.
+addEventListener('load', () => {
+  if (configured && !document.querySelector('#doui-config, script[data-doui-config]'))
+    console.warn('doui: waiting for a config: add <script type="application/json" id="doui-config">, data-doui-config, or call configure()');
+});
+
 let started = false;
-const ready = Promise.all([init({ module_or_path: new URL('doui_bg.wasm', here) }), configJson()])
+const ready = Promise.all([init({ module_or_path: new URL('./doui_bg.wasm', import.meta.url) }), configJson()])
   .then(([, config]) => {
     started = banner.startBanner(config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
     if (!started) return;
@@ -88,7 +113,7 @@ export { ready };
 
 let policyPage;
 /** The policy side of doui (`doui-policy.js`: renderer, wasm, stylesheet), fetched on first use. */
-const loadPolicyPage = () => (policyPage ??= import(new URL('doui-policy.js', here).href));
+const loadPolicyPage = () => (policyPage ??= import('./doui-policy.js'));
 
 /** Renders every [data-doui-policy="policy.md"] element under `root`. */
 export function renderPolicies(root = document) {
@@ -99,5 +124,5 @@ export function renderPolicies(root = document) {
   );
 }
 
-window.doui = { accepted, consent, show, showPreferences, acceptAll, rejectAll, set, onChange, ready, renderPolicies };
+window.doui = { accepted, consent, show, showPreferences, acceptAll, rejectAll, set, onChange, ready, renderPolicies, configure };
 renderPolicies();

@@ -8,11 +8,11 @@ import init, * as renderer from '../../target/bindgen/doui_policy.js';
 export * from '../../target/bindgen/doui_policy.js';
 export { default } from '../../target/bindgen/doui_policy.js';
 
-const here = import.meta.url;
 let compiled;
 /** Compiles the renderer's wasm module once. */
 export function load() {
-  return (compiled ??= init({ module_or_path: new URL('doui_policy_bg.wasm', here) }));
+  // A literal `new URL('./…', import.meta.url)`, so that bundlers copy the file.
+  return (compiled ??= init({ module_or_path: new URL('./doui_policy_bg.wasm', import.meta.url) }));
 }
 
 /** What is wrong with a site config (`config line N: field: problem`), or ''. */
@@ -46,7 +46,7 @@ export async function renderPolicies(root, configJson) {
   if (!document.querySelector('link[data-doui-policy-css]')) {
     const css = document.createElement('link');
     css.rel = 'stylesheet';
-    css.href = new URL('doui-policy.css', here).href;
+    css.href = new URL('./doui-policy.css', import.meta.url).href;
     css.dataset.douiPolicyCss = '';
     document.head.append(css);
   }
