@@ -1,0 +1,356 @@
+// The WordPress plugin on a real WordPress (tests/wordpress/site.mjs): the
+// banner and what waits for it, comment cookies decided on the server from the
+// consent cookie, identical HTML for every visitor, the settings page, the
+// policy page, WP Consent API, accessibility, and no PHP warnings of its own.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+import { chromiumArgs } from '../support/chromium.mjs';
+import { axe } from '../e2e/harness.mjs';
+import { startSite, WCA_DIR } from './site.mjs';
+
+let site;
+let browser;
+let ids;
+
+before(async () => {
+  site = await startSite();
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: chromiumArgs });
+  ids = JSON.parse(site.php("echo wp_json_encode( get_option( 'doui_test_ids' ) );"));
+});
+
+after(async () => {
+  await browser?.close();
+  await site?.stop();
+});
+
+/** A fresh visitor at `path`; `page.external` collects requests to anything but the site. */
+async function visit(path, options = {}) {
+  const context = await browser.newContext({ locale: 'ja-JP', ...options });
+  const page = await context.newPage();
+  page.external = [];
+  page.errors = [];
+  page.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(site.origin) && /^https?:/.test(url)) page.external.push(url);
+  });
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && page.errors.push(m.text()));
+  page.on('response', (r) => r.status() >= 400 && !r.url().endsWith('/favicon.ico') && page.errors.push(`${r.status()} ${r.url()}`));
+  await page.goto(site.origin + path);
+  await page.evaluate(() => window.doui.ready);
+  return page;
+}
+
+/** Scrolls through the page so that lazy embeds would load, then waits. */
+async function scrollThrough(page) {
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  await page.waitForTimeout(700);
+}
+
+const consentCookie = async (page) => (await page.context().cookies()).find((c) => c.name === 'doui_consent')?.value;
+
+/** The consent cookie a visitor gets by answering the banner with `action`. */
+async function choose(action) {
+  const page = await visit('/');
+  await page.locator(`.doui-banner [data-doui-action="${action}"]`).click();
+  const value = await consentCookie(page);
+  await page.context().close();
+  assert.ok(value, `no consent cookie after ${action}`);
+  return value;
+}
+
+let comments = 0;
+/**
+ * Posts a comment as a visitor carrying `cookie`; returns the comment cookies
+ * the response sets and deletes (a deletion has Max-Age=0), with their Max-Age.
+ */
+async function postComment(cookie, { save = true } = {}) {
+  comments += 1;
+  const body = new URLSearchParams({
+    comment: `コメントのテスト ${comments} ${Date.now()}`,
+    author: '鈴木 一郎',
+    email: 'ichiro@example.jp',
+    url: '',
+    comment_post_ID: String(ids.post),
+    comment_parent: '0',
+  });
+  if (save) body.set('wp-comment-cookies-consent', 'yes');
+  const res = await fetch(`${site.origin}/wp-comments-post.php`, {
+    method: 'POST',
+    body,
+    headers: cookie ? { cookie } : {},
+    redirect: 'manual',
+  });
+  assert.equal(res.status, 302, `comment POST answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const sets = [];
+  const deletions = [];
+  for (const line of res.headers.getSetCookie()) {
+    if (!line.startsWith('comment_author')) continue;
+    const [pair] = line.split(';');
+    const maxAge = Number(/;\s*Max-Age=(-?\d+)/i.exec(line)?.[1] ?? NaN);
+    (maxAge > 0 ? sets : deletions).push({ name: pair.split('=')[0], value: pair.slice(pair.indexOf('=') + 1), maxAge });
+  }
+  return { sets, deletions };
+}
+
+test('first visit: banner, and nothing from other sites before a choice', async () => {
+  site.thirdPartyLog.length = 0;
+  const page = await visit(`/?p=${ids.post}`);
+  await page.locator('.doui-banner').waitFor();
+  await scrollThrough(page);
+  assert.deepEqual(page.external, [], 'requests to other sites before a choice');
+  assert.deepEqual(site.thirdPartyLog, [], 'the embed provider was reached before a choice');
+  // Avatars show the local placeholder, the embed its placeholder, the emoji loader waits.
+  const avatar = page.locator('img.avatar').first();
+  assert.equal(await avatar.getAttribute('data-consent'), 'gravatar');
+  assert.match(await avatar.getAttribute('src'), /\/plugins\/doui\/assets\/avatar\.svg$/);
+  assert.equal(await page.locator('.doui-embed .doui-ph').count(), 1);
+  assert.equal(await page.locator('script[type="text/plain"][data-consent="wp-emoji"]').count(), 1);
+  assert.equal(await page.locator('link[rel="dns-prefetch"][href*="s.w.org"]').count(), 0);
+  assert.deepEqual(page.errors, []);
+
+  // Accepting releases them: the gating above is what held them back.
+  await page.locator('.doui-banner [data-doui-action="accept-all"]').click();
+  await scrollThrough(page);
+  await page.waitForFunction(() => document.querySelector('.doui-embed iframe')?.getAttribute('src')?.includes('/embed/'));
+  await scrollThrough(page);
+  assert.ok(site.thirdPartyLog.some((u) => u.startsWith('/embed/doui-test')), 'the embed loads after consent');
+  assert.ok(page.external.some((u) => u.includes('gravatar.com/avatar/')), 'the avatar loads after consent');
+  await page.context().close();
+});
+
+test('comment cookies follow consent, with the lifetime the policy shows, and go after withdrawal', async () => {
+  const refused = await choose('reject-all');
+  const accepted = await choose('accept-all');
+
+  let r = await postComment(`doui_consent=${refused}`);
+  assert.deepEqual(r.sets, [], 'preferences refused: no comment cookie is set');
+  assert.equal(r.deletions.length, 3, 'and any old ones are deleted');
+
+  r = await postComment(`doui_consent=${accepted}`);
+  assert.deepEqual(r.sets.map((c) => c.name.replace(/_[0-9a-f]{32}$/, '')).sort(), ['comment_author', 'comment_author_email']);
+  const maxAge = r.sets[0].maxAge;
+  assert.equal(maxAge, 30000000, 'WordPress 6.1 keeps comment cookies 30,000,000 s');
+  const saved = r.sets;
+
+  r = await postComment(`doui_consent=${accepted}`, { save: false });
+  assert.deepEqual(r.sets, [], '"save my name" unticked: no cookie even with consent');
+
+  for (const [what, value] of [
+    ['no consent cookie', ''],
+    ['an expired choice', accepted.replace(/^1\.([^.]+)\.\d+\./, '1.$1.1000000000.')],
+    ['another revision', accepted.replace(/^(1\.[^.]+\.\d+)\.1\./, '$1.9.')],
+    ['a malformed value', accepted.replace('preferences:1', 'preferences:yes')],
+    ['an unknown id', `${accepted}~extra:1`],
+  ]) {
+    r = await postComment(value && `doui_consent=${value}`);
+    assert.deepEqual(r.sets, [], `${what}: no comment cookie`);
+  }
+
+  // The policy table states the lifetime the server used.
+  const policy = await visit(`/?page_id=${ids.policy}`);
+  const row = policy.locator('.doui-wp-policy tr', { hasText: 'comment_author_*' }).first();
+  await row.waitFor();
+  const text = await row.innerText();
+  assert.match(text, /347日/);
+  assert.ok(text.includes(maxAge.toLocaleString('en-US')), `row says ${text}`);
+  await policy.context().close();
+
+  // A visitor who accepted and saved their name withdraws: the cookies are gone
+  // on the next page, also when they were set again meanwhile.
+  const page = await visit(`/?p=${ids.post}`);
+  await page.evaluate(() => window.doui.acceptAll());
+  const jar = () => saved.map((c) => ({ name: c.name, value: c.value, url: site.origin }));
+  await page.context().addCookies(jar());
+  await page.reload();
+  await page.evaluate(() => window.doui.ready);
+  assert.equal(await page.locator('#wp-comment-cookies-consent').isChecked(), true, 'the box follows consent');
+  await page.evaluate(() => window.doui.set('preferences', false));
+  await page.context().addCookies(jar());
+  await page.goto(`${site.origin}/`);
+  await page.evaluate(() => window.doui.ready);
+  const left = (await page.context().cookies()).filter((c) => c.name.startsWith('comment_author'));
+  assert.deepEqual(left, [], 'comment cookies after withdrawal');
+  await page.goto(`${site.origin}/?p=${ids.post}`);
+  await page.evaluate(() => window.doui.ready);
+  assert.equal(await page.locator('#wp-comment-cookies-consent').isChecked(), false, 'the box follows withdrawal');
+  r = await postComment(`doui_consent=${await consentCookie(page)}`);
+  assert.deepEqual(r.sets, [], 'after withdrawal the server sets none');
+  await page.context().close();
+});
+
+test('the same HTML for every visitor, whatever consent cookie they carry', async () => {
+  const refused = await choose('reject-all');
+  const accepted = await choose('accept-all');
+  for (const path of ['/', `/?p=${ids.post}`, `/?page_id=${ids.policy}`]) {
+    const pages = [];
+    for (const cookie of ['', `doui_consent=${refused}`, `doui_consent=${accepted}`]) {
+      const res = await fetch(site.origin + path, { headers: cookie ? { cookie } : {} });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.headers.getSetCookie(), [], `${path} sets no cookie`);
+      pages.push(await res.text());
+    }
+    assert.ok(pages[0].includes('id="doui-config"'), `${path} carries the config`);
+    assert.equal(pages[1], pages[0], `${path}: refusing visitor`);
+    assert.equal(pages[2], pages[0], `${path}: accepting visitor`);
+  }
+});
+
+test('the banner has no accessibility violations', async () => {
+  const page = await visit('/');
+  await page.locator('.doui-banner').waitFor();
+  assert.deepEqual(await axe(page, '.doui'), []);
+  await page.context().close();
+});
+
+test('the policy page renders the cookie and external transmission tables', async () => {
+  const page = await visit(`/?page_id=${ids.policy}`);
+  await page.locator('.doui-wp-policy table').first().waitFor();
+  const text = await page.locator('.doui-wp-policy').innerText();
+  for (const expected of ['wordpress_logged_in_*', 'comment_author_email_*', 'wp-settings-*', 'wp-postpass_*', 'Automattic Inc.', 'Gravatar', 'YouTube']) {
+    assert.ok(text.includes(expected), `policy lacks ${expected}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+/** FNV-1a of the config text, as the settings page's script and the server compute it. */
+function token(text) {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(text.replace(/\r\n/g, '\n'))) hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+}
+
+async function login(user, password) {
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(`${site.origin}/wp-login.php`);
+  await page.fill('#user_login', user);
+  await page.fill('#user_pass', password);
+  await Promise.all([page.waitForURL(/wp-admin/), page.click('#wp-submit')]);
+  return page;
+}
+
+const storedConfig = () => site.php("echo get_option( 'doui_config' );");
+
+/** Posts the settings form from inside the page with some fields replaced or removed. */
+function postSettings(page, fields) {
+  return page.evaluate(async (fields) => {
+    const data = new FormData(document.getElementById('doui-form'));
+    for (const [k, v] of Object.entries(fields)) {
+      if (v === null) data.delete(k);
+      else data.set(k, v);
+    }
+    const res = await fetch(document.getElementById('doui-form').getAttribute('action'), { method: 'POST', body: data });
+    return { status: res.status, text: await res.text() };
+  }, fields);
+}
+
+test('settings: checked as typed, invalid configs never saved, only administrators with a nonce', async () => {
+  const original = storedConfig();
+  const page = await login('admin', 'admin-password');
+  await page.goto(`${site.origin}/wp-admin/options-general.php?page=doui`);
+  const status = page.locator('#doui-config-status');
+  await page.waitForFunction(() => document.getElementById('doui-config-status').textContent !== '');
+  assert.equal(await status.textContent(), '設定は有効です。', 'the default config is valid for doui itself');
+  assert.deepEqual(await axe(page, '#wpbody-content'), []);
+
+  // A typo: doui's own check names the line and the field; saving is refused.
+  const typo = original.replace('"title"', '"titel"');
+  await page.fill('#doui-config', typo);
+  await page.waitForFunction(() => /config line/.test(document.getElementById('doui-config-status').textContent));
+  assert.match(await status.textContent(), /^config line \d+: categories\[0\]\.titel: /);
+  await page.click('#submit');
+  await page.waitForTimeout(500);
+  assert.match(page.url(), /page=doui$/, 'the form was not sent');
+  assert.equal(storedConfig(), original);
+
+  // The server refuses what it can check even when the page's check is bypassed …
+  const broken = original.replace('"revision": 1', '"revision": "one"');
+  let res = await postSettings(page, { doui_config: broken, doui_checked: token(broken) });
+  assert.ok(res.text.includes('設定は保存されませんでした'), `the refusal is shown: ${res.status} ${res.text.replace(/\s+/g, ' ').slice(-3000)}`);
+  assert.ok(res.text.includes('revision'), 'the refusal names the field');
+  assert.equal(storedConfig(), original);
+  // … and anything the page has not checked.
+  res = await postSettings(page, { doui_config: typo, doui_checked: '' });
+  assert.ok(res.text.includes('検査を受けていません'));
+  assert.equal(storedConfig(), original);
+  // Without the nonce: refused.
+  res = await postSettings(page, { doui_config: original.replace('doui 自動車学校', 'nonce test'), _wpnonce: null });
+  assert.equal(res.status, 403);
+  assert.equal(storedConfig(), original);
+
+  // A valid change is saved.
+  const renamed = original.replace('"siteName": "doui 自動車学校"', '"siteName": "doui ドライビングスクール"');
+  assert.notEqual(renamed, original);
+  await page.fill('#doui-config', renamed);
+  await page.waitForFunction(() => document.getElementById('doui-config-status').textContent === '設定は有効です。');
+  await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+  assert.equal(storedConfig(), renamed);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+
+  // A subscriber can neither see the page nor save.
+  const subscriber = await login('subscriber', 'subscriber-password');
+  const response = await subscriber.goto(`${site.origin}/wp-admin/options-general.php?page=doui`);
+  assert.equal(response.status(), 403);
+  const sent = await subscriber.evaluate(async (origin) => {
+    const body = new URLSearchParams({ option_page: 'doui', action: 'update', doui_config: '{"revision":1,"categories":[{"id":"x","title":"x","description":"x"}]}' });
+    const res = await fetch(`${origin}/wp-admin/options.php`, { method: 'POST', body });
+    return res.status;
+  }, site.origin);
+  assert.equal(sent, 403);
+  assert.equal(storedConfig(), renamed);
+  await subscriber.context().close();
+});
+
+test('WP Consent API follows the choice in PHP and JavaScript, and comment cookies stay right', async (t) => {
+  if (!existsSync(WCA_DIR)) {
+    t.skip(`WP Consent API 1.0.8 is not at ${WCA_DIR} (a fixture beside the checkout)`);
+    return;
+  }
+  site.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; activate_plugin( 'wp-consent-api/wp-consent-api.php' );");
+  try {
+    const page = await visit(`/?p=${ids.post}`);
+    const phpSays = async () => {
+      const res = await page.context().request.get(`${site.origin}/?doui_test=consent`);
+      return res.json();
+    };
+    const jsSays = () =>
+      page.evaluate(() => ['functional', 'preferences', 'statistics', 'marketing'].map((c) => window.wp_has_consent(c)));
+
+    await page.locator('.doui-banner [data-doui-action="reject-all"]').click();
+    await page.waitForFunction(() => typeof window.wp_has_consent === 'function');
+    assert.deepEqual(await jsSays(), [true, false, false, false]);
+    let php = await phpSays();
+    assert.equal(php.type, 'optin');
+    assert.deepEqual([php.functional, php.preferences, php.statistics, php.marketing], [true, false, false, false]);
+    let r = await postComment(`doui_consent=${await consentCookie(page)}`);
+    assert.deepEqual(r.sets, []);
+
+    await page.evaluate(() => window.doui.set('preferences', true));
+    assert.deepEqual(await jsSays(), [true, true, false, false]);
+    php = await phpSays();
+    assert.deepEqual([php.functional, php.preferences, php.statistics, php.marketing], [true, true, false, false]);
+    // WP Consent API alone would ask for 'preference' and never set them.
+    r = await postComment(`doui_consent=${await consentCookie(page)}`);
+    assert.equal(r.sets.length, 2, 'comment cookies with preferences accepted');
+
+    // On the next page load, the stored choice is handed over again.
+    await page.evaluate(() => window.doui.acceptAll());
+    await page.reload();
+    await page.evaluate(() => window.doui.ready);
+    assert.deepEqual(await jsSays(), [true, true, true, true]);
+    await page.context().close();
+  } finally {
+    site.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins( 'wp-consent-api/wp-consent-api.php' );");
+  }
+});
+
+test("no PHP warnings or errors from the plugin's own files", async () => {
+  assert.deepEqual(await site.pluginErrors(), []);
+});
