@@ -42,7 +42,15 @@ $policy = wp_insert_post(
 	)
 );
 update_option( 'wp_page_for_privacy_policy', $policy );
-update_option( 'doui_test_ids', array( 'post' => $post, 'policy' => $policy ) );
+$inline = wp_insert_post(
+	array(
+		'post_title'   => 'Cookie について',
+		'post_type'    => 'page',
+		'post_status'  => 'publish',
+		'post_content' => "<!-- wp:html -->\n[doui_settings text=\"Cookie設定を開く\"]\n[doui_policy]\n# 当サイトの Cookie\n\n\"引用符\" -- そのまま\n\n```doui-cookies\ncategory: preferences\n```\n[/doui_policy]\n<!-- /wp:html -->",
+	)
+);
+update_option( 'doui_test_ids', array( 'post' => $post, 'policy' => $policy, 'inline' => $inline ) );
 
 $result = activate_plugin( 'doui/doui.php' );
 if ( is_wp_error( $result ) ) {

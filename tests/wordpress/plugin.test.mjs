@@ -308,6 +308,55 @@ test('settings: checked as typed, invalid configs never saved, only administrato
   await subscriber.context().close();
 });
 
+test('a policy written in the page, and the cookie settings button', async () => {
+  const page = await visit(`/?page_id=${ids.inline}`);
+  const policy = page.locator('.doui-wp-policy');
+  await policy.locator('table').waitFor();
+  const text = await policy.innerText();
+  assert.ok(text.includes('当サイトの Cookie'), 'the heading from the page');
+  assert.ok(text.includes('"引用符" -- そのまま'), `Markdown kept as written: ${text.slice(0, 200)}`);
+  assert.ok(text.includes('comment_author_*') && !text.includes('wordpress_logged_in_*'), 'only the preferences table');
+  await page.locator('.doui-banner [data-doui-action="reject-all"]').click();
+  await page.getByRole('button', { name: 'Cookie設定を開く' }).click();
+  await page.locator('dialog.doui-prefs[open]').waitFor();
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('settings: banner preview in Japanese and English, a second Consent Mode default, the privacy guide', async () => {
+  site.php("update_option( 'doui_test_other_default', 1 );");
+  const page = await login('admin', 'admin-password');
+  try {
+    await page.goto(`${site.origin}/wp-admin/options-general.php?page=doui`);
+    await page.waitForFunction(() => /\b1\b/.test(document.getElementById('doui-cm-owner-found').textContent));
+    const frame = page.frameLocator('iframe[name="doui-preview"]');
+    for (const [button, lang, accept] of [['英語でプレビュー', 'en', /accept all/i], ['日本語でプレビュー', 'ja', /すべて同意する/]]) {
+      await page.getByRole('button', { name: button }).click();
+      await frame.locator(`html[lang="${lang}"] .doui-banner`).waitFor();
+      assert.match(await frame.locator('.doui-banner [data-doui-action="accept-all"]').innerText(), accept);
+    }
+    // The other plugin owns the defaults: doui no longer prints its own.
+    await page.check('input[name="doui_settings[cm_owner]"][value="other"]');
+    await page.waitForFunction(() => document.getElementById('doui-checked').value !== '');
+    await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+    let html = await (await fetch(`${site.origin}/`)).text();
+    assert.ok(!html.includes('doui-consent-default.js'));
+    await page.check('input[name="doui_settings[cm_owner]"][value="doui"]');
+    await page.waitForFunction(() => document.getElementById('doui-checked').value !== '');
+    await Promise.all([page.waitForURL(/settings-updated=true/), page.click('#submit')]);
+    html = await (await fetch(`${site.origin}/`)).text();
+    assert.ok(html.includes('doui-consent-default.js'));
+
+    await page.goto(`${site.origin}/wp-admin/privacy-policy-guide.php`);
+    const guide = await page.locator('#wpbody-content').textContent();
+    assert.ok(guide.includes('comment_author_email_*') && guide.includes('[doui_policy]'), 'the suggested text lists the cookies');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    site.php("delete_option( 'doui_test_other_default' );");
+    await page.context().close();
+  }
+});
+
 test('WP Consent API follows the choice in PHP and JavaScript, and comment cookies stay right', async (t) => {
   if (!existsSync(WCA_DIR)) {
     t.skip(`WP Consent API 1.0.8 is not at ${WCA_DIR} (a fixture beside the checkout)`);
@@ -353,4 +402,11 @@ test('WP Consent API follows the choice in PHP and JavaScript, and comment cooki
 
 test("no PHP warnings or errors from the plugin's own files", async () => {
   assert.deepEqual(await site.pluginErrors(), []);
+});
+
+test('uninstalling removes the options', async () => {
+  const left = site.php(
+    "require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins( 'doui/doui.php' ); uninstall_plugin( 'doui/doui.php' ); echo wp_json_encode( array( get_option( 'doui_config', 'gone' ), get_option( 'doui_settings', 'gone' ) ) );",
+  );
+  assert.deepEqual(JSON.parse(left), ['gone', 'gone']);
 });

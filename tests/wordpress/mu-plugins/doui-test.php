@@ -4,6 +4,7 @@
  * - Posting several comments in a row is allowed (no flood check).
  * - oEmbed answers offline: a YouTube URL embeds a page of the local "third party".
  * - /?doui_test=consent answers what WP Consent API's wp_has_consent() says in PHP.
+ * - With the option doui_test_other_default, another plugin's Consent Mode default is printed.
  *
  * @package doui
  */
@@ -38,4 +39,14 @@ add_action(
 		}
 		wp_send_json( $out );
 	}
+);
+
+add_action(
+	'wp_head',
+	static function () {
+		if ( get_option( 'doui_test_other_default' ) ) {
+			echo "<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}gtag('consent','default',{analytics_storage:'granted'});</script>\n";
+		}
+	},
+	5
 );

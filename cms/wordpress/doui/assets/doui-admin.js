@@ -41,9 +41,34 @@ area.addEventListener('input', () => {
   timer = setTimeout(check, 250);
 });
 
+// The preview: the config as it stands, posted into the frame.
+for (const button of document.querySelectorAll('[data-doui-preview]')) {
+  button.addEventListener('click', () => {
+    const post = document.createElement('form');
+    post.method = 'post';
+    post.action = form.dataset.douiPreviewUrl;
+    post.target = 'doui-preview';
+    post.hidden = true;
+    const fields = {
+      action: 'doui_preview',
+      _wpnonce: form.dataset.douiPreviewNonce,
+      lang: button.dataset.douiPreview,
+      [area.name]: area.value,
+    };
+    for (const [name, value] of Object.entries(fields)) {
+      const input = document.createElement('input');
+      input.type = 'hidden';
+      input.name = name;
+      input.value = value;
+      post.append(input);
+    }
+    document.body.append(post);
+    post.submit();
+    post.remove();
+  });
+}
+
 form.addEventListener('submit', (e) => {
-  // The preview buttons post elsewhere; only saving needs a valid config.
-  if (e.submitter?.formAction && !e.submitter.formAction.endsWith('options.php')) return;
   if (problem || checked.value !== token(area.value)) {
     e.preventDefault();
     status.classList.add('doui-admin-error');

@@ -174,7 +174,7 @@ final class Doui_Admin {
 			<?php if ( false !== $rejected ) : ?>
 				<p class="doui-admin-rejected"><?php esc_html_e( 'Below is the config you tried to save. The site still uses the last valid one.', 'doui' ); ?></p>
 			<?php endif; ?>
-			<form method="post" action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>" id="doui-form" data-doui-dist="<?php echo esc_url( $dist ); ?>" data-doui-home="<?php echo esc_url( home_url( '/' ) ); ?>" data-doui-valid="<?php esc_attr_e( 'The config is valid.', 'doui' ); ?>" data-doui-other="<?php /* translators: %d: how many */ esc_attr_e( 'The front page has %d other Consent Mode default (gtag consent default) besides the one from doui. Two defaults can contradict each other: choose below who sets them.', 'doui' ); ?>">
+			<form method="post" action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>" id="doui-form" data-doui-dist="<?php echo esc_url( $dist ); ?>" data-doui-home="<?php echo esc_url( home_url( '/' ) ); ?>" data-doui-preview-url="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>" data-doui-preview-nonce="<?php echo esc_attr( wp_create_nonce( 'doui_preview' ) ); ?>" data-doui-valid="<?php esc_attr_e( 'The config is valid.', 'doui' ); ?>" data-doui-other="<?php /* translators: %d: how many */ esc_attr_e( 'The front page has %d other Consent Mode default (gtag consent default) besides the one from doui. Two defaults can contradict each other: choose below who sets them.', 'doui' ); ?>">
 				<?php settings_fields( self::PAGE ); ?>
 				<input type="hidden" name="doui_checked" id="doui-checked" value="">
 				<h2><label for="doui-config"><?php esc_html_e( 'Config', 'doui' ); ?></label></h2>
@@ -184,8 +184,8 @@ final class Doui_Admin {
 
 				<h2><?php esc_html_e( 'Preview', 'doui' ); ?></h2>
 				<p>
-					<button type="submit" class="button" formaction="<?php echo esc_url( admin_url( 'admin-post.php?action=doui_preview&lang=ja' ) ); ?>" formtarget="doui-preview"><?php esc_html_e( 'Preview in Japanese', 'doui' ); ?></button>
-					<button type="submit" class="button" formaction="<?php echo esc_url( admin_url( 'admin-post.php?action=doui_preview&lang=en' ) ); ?>" formtarget="doui-preview"><?php esc_html_e( 'Preview in English', 'doui' ); ?></button>
+					<button type="button" class="button" data-doui-preview="ja"><?php esc_html_e( 'Preview in Japanese', 'doui' ); ?></button>
+					<button type="button" class="button" data-doui-preview="en"><?php esc_html_e( 'Preview in English', 'doui' ); ?></button>
 				</p>
 				<iframe name="doui-preview" class="doui-admin-preview" title="<?php esc_attr_e( 'Banner preview', 'doui' ); ?>" src="about:blank"></iframe>
 
@@ -232,8 +232,8 @@ final class Doui_Admin {
 		if ( ! current_user_can( 'manage_options' ) ) {
 			wp_die( esc_html__( 'Sorry, you are not allowed to change the cookie consent settings.', 'doui' ), 403 );
 		}
-		check_admin_referer( self::PAGE . '-options' );
-		$lang = isset( $_GET['lang'] ) && 'en' === $_GET['lang'] ? 'en' : 'ja';
+		check_admin_referer( 'doui_preview' );
+		$lang = isset( $_POST['lang'] ) && 'en' === $_POST['lang'] ? 'en' : 'ja';
 		$text = isset( $_POST[ Doui_Config::OPTION ] ) ? str_replace( "\r\n", "\n", (string) wp_unslash( $_POST[ Doui_Config::OPTION ] ) ) : ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- JSON, re-encoded below.
 		$config = json_decode( $text );
 		$problem = Doui_Config::problem( $text );
