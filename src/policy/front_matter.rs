@@ -22,10 +22,6 @@ pub struct FrontMatter {
 /// What is wrong in the front matter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FrontMatterProblem {
-    /// The opening `---` has no closing `---`.
-    Unterminated,
-    /// A line that is not `key: value`.
-    NotKeyValue,
     /// A key the format does not know.
     UnknownKey,
     /// The same key twice.
@@ -42,8 +38,6 @@ impl FrontMatterProblem {
     /// A fixed description.
     pub fn message(self) -> &'static str {
         match self {
-            Self::Unterminated => "front matter opened with --- is never closed with ---",
-            Self::NotKeyValue => "front matter lines must be `key: value`",
             Self::UnknownKey => {
                 "unknown front matter key (use title, lang, organization, effective, revised, toc)"
             }
@@ -67,8 +61,25 @@ fn valid_date(s: &str) -> bool {
         && (1..=31).contains(&s[8..10].parse::<u8>().unwrap_or(0))
 }
 
+/// Whether a line reads as `key: value`, the key a word of ASCII letters, digits,
+/// `_` or `-`. Only such lines make a `---` block front matter: anything else there
+/// is Markdown (a thematic break, a setext heading).
+fn key_value_shaped(line: &str) -> bool {
+    line.split_once(':').is_some_and(|(key, _)| {
+        let key = key.trim_end();
+        key.starts_with(|c: char| c.is_ascii_alphabetic())
+            && key
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    })
+}
+
 /// Splits front matter off `source`; returns it, the body, and the number of lines
 /// before the body (so that errors in the body can name source lines).
+///
+/// Front matter is a first line `---`, then `key: value` lines (blank lines and `#`
+/// comments allowed, at least one key), then a line `---`. Anything else that
+/// starts with `---`, an unclosed block included, is Markdown, as CommonMark reads it.
 pub fn split(source: &str) -> Result<(FrontMatter, &str, usize), PolicyError> {
     let mut fm = FrontMatter {
         toc_depth: 3,
@@ -81,20 +92,42 @@ pub fn split(source: &str) -> Result<(FrontMatter, &str, usize), PolicyError> {
         return Ok((fm, source, 0));
     };
     let err = |line: usize, problem| PolicyError::FrontMatter { line, problem };
-    let mut seen: Vec<&str> = Vec::new();
+    let comment = |line: &str| line.trim().is_empty() || line.starts_with('#');
+
+    // First find out whether this is front matter at all.
+    let mut keys = 0;
+    let mut end = None;
     let mut offset = source.len() - rest.len();
     for (i, raw) in rest.split_inclusive('\n').enumerate() {
-        let line_no = i + 2;
         offset += raw.len();
         let line = raw.trim_end_matches(['\n', '\r']);
         if line == "---" {
-            return Ok((fm, &source[offset..], line_no));
+            end = Some((offset, i + 2));
+            break;
         }
-        if line.trim().is_empty() || line.starts_with('#') {
+        if comment(line) {
+            continue;
+        }
+        if !key_value_shaped(line) {
+            return Ok((fm, source, 0));
+        }
+        keys += 1;
+    }
+    let Some((body_start, body_line)) = end.filter(|_| keys > 0) else {
+        return Ok((fm, source, 0));
+    };
+
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, line) in source[..body_start].lines().enumerate().skip(1) {
+        let line_no = i + 1;
+        if line == "---" {
+            break;
+        }
+        if comment(line) {
             continue;
         }
         let Some((key, value)) = line.split_once(':') else {
-            return Err(err(line_no, FrontMatterProblem::NotKeyValue));
+            continue;
         };
         let (key, value) = (key.trim(), value.trim());
         if seen.contains(&key) {
@@ -141,7 +174,7 @@ pub fn split(source: &str) -> Result<(FrontMatter, &str, usize), PolicyError> {
             _ => return Err(err(line_no, FrontMatterProblem::UnknownKey)),
         }
     }
-    Err(err(1, FrontMatterProblem::Unterminated))
+    Ok((fm, &source[body_start..], body_line))
 }
 
 #[cfg(test)]
@@ -165,13 +198,34 @@ mod tests {
         assert_eq!((fm.title, body, lines), (None, "# x", 0));
     }
 
+    /// A `---` block without `key: value` lines is Markdown: a thematic break, a
+    /// setext heading (CommonMark examples 96 and 98), or an empty pair of rules.
+    #[test]
+    fn rules_and_setext_headings_are_not_front_matter() {
+        for src in [
+            "---\nFoo\n---\nBar\n---\nBaz\n",
+            "---\n---\n",
+            "---\ntitle\n---\n",
+            "---\n\nText after a rule.\n",
+            "---\ntitle: x\nNot a key line\n---\n",
+            "---\ntitle: never closed\n",
+            "---\n# Heading\n---\n",
+        ] {
+            let (fm, body, lines) = split(src).unwrap_or_else(|e| panic!("{src:?}: {e}"));
+            assert_eq!((body, lines), (src, 0), "{src:?}");
+            assert_eq!(fm.title, None);
+        }
+        // Comments and blank lines may sit among the keys.
+        let (fm, body, lines) = split("---\n# c\n\ntitle: T\n---\nx").unwrap();
+        assert_eq!((fm.title.as_deref(), body, lines), (Some("T"), "x", 5));
+    }
+
     #[test]
     fn errors_name_line() {
         let e = |s: &str| match split(s).unwrap_err() {
             PolicyError::FrontMatter { line, problem } => (line, problem),
             _ => unreachable!(),
         };
-        assert_eq!(e("---\ntitle: x\n"), (1, FrontMatterProblem::Unterminated));
         assert_eq!(
             e("---\ntitle: x\nauthor: y\n---\n"),
             (3, FrontMatterProblem::UnknownKey)
@@ -184,7 +238,6 @@ mod tests {
             e("---\neffective: 2023-13-04\n---\n"),
             (2, FrontMatterProblem::BadDate)
         );
-        assert_eq!(e("---\ntitle\n---\n"), (2, FrontMatterProblem::NotKeyValue));
         assert_eq!(
             e("---\nlang: ja jp\n---\n"),
             (2, FrontMatterProblem::BadLang)

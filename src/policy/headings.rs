@@ -14,6 +14,9 @@ pub struct TocEntry {
     pub text: String,
 }
 
+/// The id of the contents' own title, which no heading may take.
+pub const TOC_TITLE_ID: &str = "doui-toc-title";
+
 /// Makes a readable id from heading text: letters and digits of any script are
 /// kept (so Japanese headings keep their Japanese), runs of spaces and dashes
 /// become one `-`, other punctuation is dropped.
@@ -42,15 +45,37 @@ pub fn slug(text: &str) -> String {
 #[derive(Default)]
 pub struct IdSet {
     used: HashSet<String>,
+    /// Ids written `{#id}` that their first heading may still take as written.
+    granted: HashSet<String>,
     /// The next suffix to try per base, so that the thousandth "概要" does not
     /// walk past the 999 before it.
     next: HashMap<String, u64>,
 }
 
 impl IdSet {
-    /// Marks `id` as taken (explicit ids given in the Markdown).
+    /// Marks `id` as taken by something other than a heading: the contents' title,
+    /// a footnote (pulldown-cmark writes its label as the id).
     pub fn reserve(&mut self, id: &str) {
         self.used.insert(id.to_string());
+    }
+
+    /// Keeps an id written `{#id}` for the first heading that asks for it with
+    /// [`IdSet::explicit`], so that generated ids of earlier headings avoid it.
+    /// Call after every [`IdSet::reserve`]: an id reserved already is not granted.
+    pub fn grant(&mut self, id: &str) {
+        if self.used.insert(id.to_string()) {
+            self.granted.insert(id.to_string());
+        }
+    }
+
+    /// The id for a heading written `{#id}`: as written for the first such heading
+    /// if it was granted, else made unique as [`IdSet::unique`] does.
+    pub fn explicit(&mut self, id: &str) -> String {
+        if self.granted.remove(id) {
+            id.to_string()
+        } else {
+            self.unique(id)
+        }
     }
 
     /// `base`, or `base-2`, `base-3`… if taken.
@@ -140,6 +165,21 @@ mod tests {
         assert_eq!(ids.unique("x"), "x");
         assert_eq!(ids.unique("x"), "x-3");
         assert_eq!(ids.unique("x"), "x-4");
+    }
+
+    #[test]
+    fn explicit_ids_are_kept_once_and_yield_to_reserved_ones() {
+        let mut ids = IdSet::default();
+        ids.reserve("fn");
+        for id in ["dup", "dup", "later", "fn"] {
+            ids.grant(id);
+        }
+        // A generated id never takes an id granted to a later heading.
+        assert_eq!(ids.unique("later"), "later-2");
+        assert_eq!(ids.explicit("dup"), "dup");
+        assert_eq!(ids.explicit("dup"), "dup-2");
+        assert_eq!(ids.explicit("later"), "later");
+        assert_eq!(ids.explicit("fn"), "fn-2");
     }
 
     #[test]

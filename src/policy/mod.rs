@@ -9,7 +9,8 @@ mod tables;
 
 use core::fmt;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_href, escape_html};
 
 pub use front_matter::{FrontMatter, FrontMatterProblem};
 pub use headings::{slug, TocEntry};
@@ -179,6 +180,48 @@ fn has_own_marker(text: &str) -> bool {
     }
 }
 
+/// The Markdown extensions policies are written with: GitHub tables, footnotes,
+/// strikethrough and task lists, and `{#id}` after a heading. Smart punctuation stays
+/// off: legal texts are quoted as written.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+/// What the end of a link or image writes.
+#[derive(Clone, Copy, PartialEq)]
+enum Closing {
+    /// Nothing: the link was dropped, or it sits in an image's alt text.
+    Nothing,
+    /// `</a>`.
+    Anchor,
+    /// The hidden "opens in a new tab", then `</a>`.
+    External,
+    /// The image's own end event.
+    Image,
+}
+
+/// Writes the start tag of a link as pulldown-cmark's HTML writer does (href
+/// percent-encoded, title kept), plus doui's attributes for links to other sites.
+fn link_start(href: &str, title: &str, target: Target) -> String {
+    let mut a = String::from("<a href=\"");
+    // Writing into a String cannot fail.
+    let _ = escape_href(&mut a, href);
+    if !title.is_empty() {
+        a.push_str("\" title=\"");
+        let _ = escape_html(&mut a, title);
+    }
+    a.push('"');
+    if target == Target::External {
+        a.push_str(" target=\"_blank\" rel=\"noopener noreferrer\"");
+    }
+    a.push('>');
+    a
+}
+
 /// Renders a policy. `config` fills the `doui-cookies` and `doui-transmissions` tables.
 pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyError> {
     let (fm, body, body_line) = front_matter::split(source)?;
@@ -187,17 +230,18 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
     let text = |m: Msg| config.map_or(m.builtin(lang), |c| c.text(lang, m));
     let version = version(source);
 
-    let mut opts = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
-    opts.remove(Options::ENABLE_SMART_PUNCTUATION);
+    let opts = options();
     let line_of = |offset: usize| body_line + 1 + body[..offset].matches('\n').count();
 
     // Pass 1: collect events, escaping raw HTML, checking links, expanding directives.
     let mut events: Vec<Event> = Vec::new();
-    let mut ids = IdSet::default();
-    let mut link_stack: Vec<Target> = Vec::new();
+    // Ids pulldown-cmark writes as they are (footnote labels) and ids written `{#id}`,
+    // so that generated heading ids avoid both.
+    let mut footnotes: Vec<CowStr> = Vec::new();
+    let mut explicit_ids: Vec<CowStr> = Vec::new();
+    let mut link_stack: Vec<Closing> = Vec::new();
+    // Kept images open: links inside one are its alt text, not markup.
+    let mut in_image = 0usize;
     let mut directive: Option<(Directive, usize, String)> = None;
     for (event, range) in Parser::new_ext(body, opts).into_offset_iter() {
         if let Some((d, line, mut block)) = directive.take() {
@@ -234,7 +278,7 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
                 // Of `{#id .class key=value}` only the id is kept: classes and
                 // attributes would carry event handlers and styles into the page.
                 if let Some(id) = &id {
-                    ids.reserve(id);
+                    explicit_ids.push(id.clone());
                 }
                 events.push(Event::Start(Tag::Heading {
                     level,
@@ -243,41 +287,60 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
                     attrs: Vec::new(),
                 }));
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let target = classify(&dest_url);
-                link_stack.push(target);
-                if target != Target::Unsafe {
-                    let mut a = String::from("<a href=\"");
-                    push_escaped(&mut a, &dest_url);
-                    a.push('"');
+            Event::FootnoteReference(ref name)
+            | Event::Start(Tag::FootnoteDefinition(ref name)) => {
+                footnotes.push(name.clone());
+                events.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                ..
+            }) => {
+                // pulldown-cmark's writer adds the scheme of an email autolink.
+                let href = if link_type == LinkType::Email {
+                    CowStr::from(format!("mailto:{dest_url}"))
+                } else {
+                    dest_url
+                };
+                let target = classify(&href);
+                let closing = if in_image > 0 || target == Target::Unsafe {
+                    Closing::Nothing
+                } else {
+                    events.push(Event::InlineHtml(link_start(&href, &title, target).into()));
                     if target == Target::External {
-                        a.push_str(" target=\"_blank\" rel=\"noopener noreferrer\"");
+                        Closing::External
+                    } else {
+                        Closing::Anchor
                     }
-                    a.push('>');
-                    events.push(Event::InlineHtml(a.into()));
-                }
+                };
+                link_stack.push(closing);
             }
             Event::End(TagEnd::Link) => match link_stack.pop() {
-                Some(Target::Unsafe) | None => {}
-                Some(Target::External) => {
+                Some(Closing::External) => {
                     let mut s = String::from("<span class=\"doui-sr\">");
                     push_escaped(&mut s, text(Msg::NewTab));
                     s.push_str("</span></a>");
                     events.push(Event::InlineHtml(s.into()));
                 }
-                Some(_) => events.push(Event::InlineHtml("</a>".into())),
+                Some(Closing::Anchor) => events.push(Event::InlineHtml("</a>".into())),
+                _ => {}
             },
             // Images from other hosts would be requests to third parties before any
             // consent; only local images are shown, others fall back to their alt text.
             Event::Start(Tag::Image { ref dest_url, .. }) => {
-                let local = classify(dest_url) == Target::Local;
-                link_stack.push(if local { Target::Local } else { Target::Unsafe });
-                if local {
+                if classify(dest_url) == Target::Local {
+                    link_stack.push(Closing::Image);
+                    in_image += 1;
                     events.push(event);
+                } else {
+                    link_stack.push(Closing::Nothing);
                 }
             }
             Event::End(TagEnd::Image) => {
-                if link_stack.pop() == Some(Target::Local) {
+                if link_stack.pop() == Some(Closing::Image) {
+                    in_image -= 1;
                     events.push(event);
                 }
             }
@@ -297,6 +360,14 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
 
     // Pass 2: give every heading a unique id and collect the outline; lists whose
     // items carry their own markers lose the bullet.
+    let mut ids = IdSet::default();
+    ids.reserve(headings::TOC_TITLE_ID);
+    for name in &footnotes {
+        ids.reserve(name);
+    }
+    for id in &explicit_ids {
+        ids.grant(id);
+    }
     let mut headings = Vec::new();
     let mut i = 0;
     while i < events.len() {
@@ -325,7 +396,7 @@ pub fn render(source: &str, config: Option<&Config>) -> Result<Policy, PolicyErr
                 j += 1;
             }
             let id = match id {
-                Some(id) => id.to_string(),
+                Some(id) => ids.explicit(id),
                 None => ids.unique(&slug(&plain)),
             };
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {

@@ -225,3 +225,133 @@ fn version_and_meta_are_shown() {
         .html
         .starts_with("<article class=\"doui-policy\" lang=\"ja\""));
 }
+
+// Regression tests for the bugs of issue 14, each with its minimal input.
+
+/// The paragraph `render` makes of a one-line input, without the article and meta.
+fn body(src: &str) -> String {
+    let out = render(src, None).unwrap().html;
+    let start = out.find("</p>").unwrap() + 4;
+    out[start..out.len() - "</article>".len()]
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn email_autolinks_get_mailto() {
+    assert_eq!(
+        body("<info@example.jp>\n"),
+        "<p><a href=\"mailto:info@example.jp\">info@example.jp</a></p>"
+    );
+    // Spec example 605: the `+` and `.` in the address stay as written.
+    assert_eq!(
+        body("<foo+special@Bar.baz-bar0.com>\n"),
+        "<p><a href=\"mailto:foo+special@Bar.baz-bar0.com\">foo+special@Bar.baz-bar0.com</a></p>"
+    );
+}
+
+#[test]
+fn link_titles_are_kept() {
+    assert_eq!(
+        body("[a](/x \"t\")\n"),
+        "<p><a href=\"/x\" title=\"t\">a</a></p>"
+    );
+    assert_eq!(
+        body("[a](https://example.com/ 'say \"hi\" & go')\n"),
+        "<p><a href=\"https://example.com/\" title=\"say &quot;hi&quot; &amp; go\" target=\"_blank\" rel=\"noopener noreferrer\">a<span class=\"doui-sr\">（新しいタブで開きます）</span></a></p>"
+    );
+}
+
+#[test]
+fn backslashes_in_destinations_are_percent_encoded() {
+    assert_eq!(
+        body("[a](foo\\bar)\n"),
+        "<p><a href=\"foo%5Cbar\">a</a></p>"
+    );
+    assert!(body("<https://example.com/a\\b>\n")
+        .starts_with("<p><a href=\"https://example.com/a%5Cb\" target=\"_blank\""));
+    // An escaped punctuation character is the character itself (spec 202).
+    assert_eq!(body("[a](/f\\*o)\n"), "<p><a href=\"/f*o\">a</a></p>");
+}
+
+#[test]
+fn links_inside_alt_text_are_text() {
+    assert_eq!(
+        body("![a [b](/u)](/i.png)\n"),
+        "<p><img src=\"/i.png\" alt=\"a b\" /></p>"
+    );
+    assert_eq!(
+        body("![a [b](https://example.com/)](/i.png)\n"),
+        "<p><img src=\"/i.png\" alt=\"a b\" /></p>"
+    );
+    // A link around an image still closes, with its new-tab note outside the alt.
+    assert_eq!(
+        body("[![i](/i.png)](https://example.com/)\n"),
+        "<p><a href=\"https://example.com/\" target=\"_blank\" rel=\"noopener noreferrer\"><img src=\"/i.png\" alt=\"i\" /><span class=\"doui-sr\">（新しいタブで開きます）</span></a></p>"
+    );
+}
+
+#[test]
+fn ids_are_unique_across_headings_footnotes_and_contents() {
+    let out = html("## 1\n\nSee[^1].\n\n[^1]: Note.\n");
+    assert!(out.contains("<h2 id=\"1-2\">1</h2>"), "{out}");
+    assert!(out.contains("<div class=\"footnote-definition\" id=\"1\">"));
+    assert_eq!(out.matches(" id=\"1\"").count(), 1, "{out}");
+
+    let p = render("## doui-toc-title\n\n## b\n", None).unwrap();
+    assert_eq!(p.headings[0].id, "doui-toc-title-2");
+    assert_eq!(p.html.matches("id=\"doui-toc-title\"").count(), 1);
+
+    let p = render("## x {#dup}\n\n## y {#dup}\n\n## dup\n", None).unwrap();
+    let ids: Vec<_> = p.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["dup", "dup-2", "dup-3"]);
+    // An explicit id wins over a generated one that came first.
+    let p = render("## mine\n\n## Other {#mine}\n", None).unwrap();
+    let ids: Vec<_> = p.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["mine-2", "mine"]);
+}
+
+#[test]
+fn task_lists_are_checkboxes() {
+    assert_eq!(
+        body("- [ ] item\n- [x] done\n"),
+        "<ul>\n<li><input disabled=\"\" type=\"checkbox\"/>\nitem</li>\n<li><input disabled=\"\" type=\"checkbox\" checked=\"\"/>\ndone</li>\n</ul>"
+    );
+}
+
+#[test]
+fn a_leading_thematic_break_is_markdown() {
+    let p = render("---\nFoo\n---\nBar\n---\nBaz\n", None).unwrap();
+    assert!(
+        p.html
+            .contains("<hr />\n<h2 id=\"foo\">Foo</h2>\n<h2 id=\"bar\">Bar</h2>\n<p>Baz</p>"),
+        "{}",
+        p.html
+    );
+    let p = render("---\n\nText after a rule.\n", None).unwrap();
+    assert!(
+        p.html.contains("<hr />\n<p>Text after a rule.</p>"),
+        "{}",
+        p.html
+    );
+    // Real front matter is still read.
+    let p = render("---\ntitle: T\n---\nx\n", None).unwrap();
+    assert_eq!(p.title, "T");
+    assert!(!p.html.contains("<hr"));
+}
+
+#[test]
+fn hrefs_are_percent_encoded_as_the_reference_does() {
+    assert_eq!(
+        body("[a](/f%C3%B6%C3%B6 \"f\")\n"),
+        "<p><a href=\"/f%C3%B6%C3%B6\" title=\"f\">a</a></p>"
+    );
+    assert_eq!(
+        body("[a](</my uri>)\n"),
+        "<p><a href=\"/my%20uri\">a</a></p>"
+    );
+    assert_eq!(
+        body("[a](/ö?q=1&r=[2])\n"),
+        "<p><a href=\"/%C3%B6?q=1&amp;r=%5B2%5D\">a</a></p>"
+    );
+}
