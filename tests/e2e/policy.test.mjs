@@ -98,6 +98,46 @@ test('policy pages have no axe-core violations', async () => {
   }
 });
 
+test('generated tables stay readable on a 320 px phone inside a padded theme container', async () => {
+  const page = await env.page(null, { viewport: { width: 320, height: 640 } });
+  await page.goto(env.origin + '/privacy.html');
+  // A theme's own padding around the policy, on top of the demo's.
+  await page.addStyleTag({ content: '[data-doui-policy] { padding: 0 1.5rem; border: 1px solid #ccc; }' });
+  await page.waitForSelector('article.doui-policy table');
+  const tables = await page.evaluate(() =>
+    [...document.querySelectorAll('.doui-policy .doui-table')].map((wrapper) => {
+      const lines = (el) => {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      };
+      const headers = [...wrapper.querySelectorAll('th')];
+      return {
+        caption: wrapper.querySelector('caption')?.textContent ?? '',
+        scrolls: wrapper.scrollWidth > wrapper.clientWidth,
+        wrapperRight: wrapper.getBoundingClientRect().right,
+        headerLines: headers.map((th) => [th.textContent, lines(th)]),
+        narrowestColumn: Math.min(...headers.map((th) => th.getBoundingClientRect().width)),
+        em: parseFloat(getComputedStyle(wrapper.querySelector('table')).fontSize),
+        focusable: wrapper.tabIndex === 0,
+      };
+    }),
+  );
+  assert.ok(tables.length >= 5, `${tables.length} tables`);
+  // The page itself never scrolls sideways: only a table's wrapper does.
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), 'page wider than the screen');
+  for (const t of tables) {
+    assert.ok(t.wrapperRight <= 320, `${t.caption}: wrapper runs off the screen`);
+    assert.ok(t.scrolls, `${t.caption}: squeezed into the screen instead of scrolling`);
+    assert.ok(t.focusable, `${t.caption}: the scrolling wrapper must be reachable by keyboard`);
+    for (const [text, n] of t.headerLines) assert.equal(n, 1, `${t.caption}: header 「${text}」 breaks over ${n} lines`);
+    assert.ok(t.narrowestColumn >= 5 * t.em, `${t.caption}: a column is ${t.narrowestColumn}px wide`);
+  }
+  const cookieHeader = tables.flatMap((t) => t.headerLines).find(([text]) => text === 'Cookie名');
+  assert.ok(cookieHeader, 'the cookie tables have a 「Cookie名」 column');
+  assert.deepEqual(page.errors, []);
+});
+
 test('reading policies sends nothing to third parties', () => {
   assert.deepEqual(env.thirdPartyRequests(), []);
 });
