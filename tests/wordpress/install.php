@@ -47,7 +47,7 @@ $inline = wp_insert_post(
 		'post_title'   => 'Cookie について',
 		'post_type'    => 'page',
 		'post_status'  => 'publish',
-		'post_content' => "<!-- wp:html -->\n[doui_settings text=\"Cookie設定を開く\"]\n[doui_policy]\n# 当サイトの Cookie\n\n\"引用符\" -- そのまま\n\n```doui-cookies\ncategory: preferences\n```\n[/doui_policy]\n<!-- /wp:html -->",
+		'post_content' => "<!-- wp:html -->\n[doui_settings text=\"Cookie設定を開く\"]\n[doui_policy]\n# 当サイトの Cookie\n\n\"引用符\" -- そのまま\n\n```doui-cookies\ncategory: preferences\n```\n[/doui_policy]\n<!-- /wp:html -->\n\n<!-- wp:doui/settings-link {\"text\":\"ブロックの設定ボタン\"} /-->",
 	)
 );
 update_option( 'doui_test_ids', array( 'post' => $post, 'policy' => $policy, 'inline' => $inline ) );

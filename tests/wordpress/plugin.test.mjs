@@ -49,6 +49,14 @@ async function scrollThrough(page) {
   await page.waitForTimeout(700);
 }
 
+/** Waits until `check()` holds, for at most 10 s. */
+async function until(check, what) {
+  for (const end = Date.now() + 10000; !check(); ) {
+    assert.ok(Date.now() < end, what);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+}
+
 const consentCookie = async (page) => (await page.context().cookies()).find((c) => c.name === 'doui_consent')?.value;
 
 /** The consent cookie a visitor gets by answering the banner with `action`. */
@@ -113,11 +121,11 @@ test('first visit: banner, and nothing from other sites before a choice', async 
 
   // Accepting releases them: the gating above is what held them back.
   await page.locator('.doui-banner [data-doui-action="accept-all"]').click();
-  await scrollThrough(page);
   await page.waitForFunction(() => document.querySelector('.doui-embed iframe')?.getAttribute('src')?.includes('/embed/'));
-  await scrollThrough(page);
-  assert.ok(site.thirdPartyLog.some((u) => u.startsWith('/embed/doui-test')), 'the embed loads after consent');
-  assert.ok(page.external.some((u) => u.includes('gravatar.com/avatar/')), 'the avatar loads after consent');
+  await page.locator('.doui-embed iframe').scrollIntoViewIfNeeded();
+  await until(() => site.thirdPartyLog.some((u) => u.startsWith('/embed/doui-test')), 'the embed loads after consent');
+  await avatar.scrollIntoViewIfNeeded();
+  await until(() => page.external.some((u) => u.includes('gravatar.com/avatar/')), 'the avatar loads after consent');
   await page.context().close();
 });
 
@@ -317,6 +325,7 @@ test('a policy written in the page, and the cookie settings button', async () =>
   assert.ok(text.includes('"引用符" -- そのまま'), `Markdown kept as written: ${text.slice(0, 200)}`);
   assert.ok(text.includes('comment_author_*') && !text.includes('wordpress_logged_in_*'), 'only the preferences table');
   await page.locator('.doui-banner [data-doui-action="reject-all"]').click();
+  assert.equal(await page.locator('button.doui-wp-settings', { hasText: 'ブロックの設定ボタン' }).count(), 1, 'the block renders');
   await page.getByRole('button', { name: 'Cookie設定を開く' }).click();
   await page.locator('dialog.doui-prefs[open]').waitFor();
   assert.deepEqual(page.errors, []);

@@ -9,7 +9,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -104,10 +104,10 @@ export async function startSite() {
     const socket = join(dir, 'db.sock');
     const dbPort = await freePort();
     execFileSync(which('mariadb-install-db', ['/usr/bin', '/usr/sbin']), [
-      '--user=root', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db',
+      `--user=${userInfo().username}`, `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db',
     ], { stdio: 'ignore' });
     const db = spawn(which('mariadbd', ['/usr/sbin', '/usr/bin']), [
-      '--no-defaults', '--user=root', `--datadir=${data}`, `--socket=${socket}`, `--port=${dbPort}`,
+      '--no-defaults', `--user=${userInfo().username}`, `--datadir=${data}`, `--socket=${socket}`, `--port=${dbPort}`,
       '--bind-address=127.0.0.1', '--skip-name-resolve', '--skip-log-bin', '--innodb-buffer-pool-size=32M',
       `--pid-file=${join(dir, 'db.pid')}`, `--log-error=${join(dir, 'db.log')}`,
     ], { stdio: 'ignore' });
