@@ -189,6 +189,22 @@ test('comment cookies follow consent, with the lifetime the policy shows, and go
   await page.context().close();
 });
 
+test('ticking "save my name" is consent for the comment cookies, and the browser then keeps them', async () => {
+  const page = await visit(`/?p=${ids.post}`);
+  await page.locator('.doui-banner [data-doui-action="reject-all"]').click();
+  const box = page.locator('#wp-comment-cookies-consent');
+  assert.equal(await box.isChecked(), false);
+  await box.check();
+  assert.deepEqual(await page.evaluate(() => [window.doui.accepted('comments'), window.doui.accepted('screen-options')]), [true, false]);
+  await page.fill('#comment', `ブラウザーからのコメント ${Date.now()}`);
+  await page.fill('#author', '佐藤 次郎');
+  await page.fill('#email', 'jiro@example.jp');
+  await Promise.all([page.waitForURL(/#comment-\d+$/), page.click('#submit')]);
+  const names = (await page.context().cookies()).map((c) => c.name);
+  assert.ok(names.some((n) => n.startsWith('comment_author_email_')), `cookies: ${names}`);
+  await page.context().close();
+});
+
 test('the same HTML for every visitor, whatever consent cookie they carry', async () => {
   const refused = await choose('reject-all');
   const accepted = await choose('accept-all');
