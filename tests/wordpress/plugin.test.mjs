@@ -127,6 +127,15 @@ test('first visit: banner, and nothing from other sites before a choice', async 
   await avatar.scrollIntoViewIfNeeded();
   await until(() => page.external.some((u) => u.includes('gravatar.com/avatar/')), 'the avatar loads after consent');
   await page.context().close();
+
+  // The front page too.
+  const front = await visit('/');
+  await front.locator('.doui-banner').waitFor();
+  await scrollThrough(front);
+  assert.deepEqual(front.external, [], 'requests to other sites from the front page before a choice');
+  const head = await front.evaluate(() => [...document.head.querySelectorAll('script')].map((s) => s.src || s.type || 'inline'));
+  assert.match(head[0], /\/dist\/doui-consent-default\.js$/, 'Consent Mode defaults come first');
+  await front.context().close();
 });
 
 test('comment cookies follow consent, with the lifetime the policy shows, and go after withdrawal', async () => {

@@ -50,7 +50,8 @@ final class Doui_Plugin {
 	 */
 	public static function init(): void {
 		add_action( 'plugins_loaded', array( __CLASS__, 'load_textdomain' ) );
-		add_action( 'wp_head', array( __CLASS__, 'head_consent_default' ), 0 );
+		// Before anything else in <head>, so before any Google tag another plugin prints.
+		add_action( 'wp_head', array( __CLASS__, 'head_consent_default' ), PHP_INT_MIN );
 		add_action( 'wp_head', array( __CLASS__, 'head' ), 1 );
 		add_action( 'wp_enqueue_scripts', array( __CLASS__, 'enqueue' ) );
 		add_filter( 'wp_inline_script_attributes', array( __CLASS__, 'gate_emoji_script' ), 10, 2 );
