@@ -18,7 +18,7 @@ if ( ! is_array( $vectors ) || empty( $vectors['cases'] ) ) {
 $failed = 0;
 foreach ( $vectors['cases'] as $case ) {
 	$config = $vectors['configs'][ $case['config'] ];
-	$got    = Doui_Consent::decision( $case['header'], $config, $case['now'] );
+	$got    = Doui_Consent::decision( $case['header'], $config, $case['now'], $case['gpc'] );
 	if ( $got !== $case['decision'] ) {
 		++$failed;
 		fwrite( STDERR, sprintf( "FAIL %s: expected %s, got %s\n", $case['name'], json_encode( $case['decision'] ), json_encode( $got ) ) );
@@ -26,7 +26,7 @@ foreach ( $vectors['cases'] as $case ) {
 }
 // allows() fails closed for ids the config does not have and without a choice.
 $small = $vectors['configs']['small'];
-$first = $vectors['cases'][0];
+$first = array_values( array_filter( $vectors['cases'], static fn( $c ) => 'accept all' === $c['name'] ) )[0];
 if ( ! Doui_Consent::allows( $first['header'], $small, $first['now'], 'comments' )
 	|| Doui_Consent::allows( $first['header'], $small, $first['now'], 'no-such-id' )
 	|| Doui_Consent::allows( '', $small, $first['now'], 'necessary' ) ) {

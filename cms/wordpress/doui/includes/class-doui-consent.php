@@ -3,7 +3,8 @@
  * Reads doui's consent cookie on the server, with the same format and rules as
  * the banner (src/consent.rs): another format version, a malformed value, another
  * config revision, an expired or future-dated choice, or ids the config does not
- * have (or lacks) all mean no consent. Checked against the vectors the Rust codec
+ * have (or lacks) all mean no consent, and Global Privacy Control refuses what
+ * it covers. Checked against the vectors the Rust codec
  * generates (tests/vectors/consent-cookie.json).
  *
  * Pure PHP, no WordPress: the decision depends only on the Cookie header, the
@@ -36,15 +37,52 @@ final class Doui_Consent {
 	 * @param string $header The raw Cookie header.
 	 * @param array  $config The site config, decoded as arrays.
 	 * @param int    $now    Unix seconds.
+	 * @param bool   $gpc    Whether the browser sends Global Privacy Control.
 	 * @return array<string,bool>|null
 	 */
-	public static function decision( string $header, array $config, int $now ): ?array {
+	public static function decision( string $header, array $config, int $now, bool $gpc = false ): ?array {
 		$value = self::find_cookie( $header, self::cookie_name( $config ) );
 		if ( null === $value ) {
 			return null;
 		}
-		$record = self::decode( $value );
-		return null === $record ? null : self::current_choices( $record, $config, $now );
+		$record  = self::decode( $value );
+		$choices = null === $record ? null : self::current_choices( $record, $config, $now );
+		return null !== $choices && $gpc ? self::deny_for_gpc( $choices, $config ) : $choices;
+	}
+
+	/**
+	 * Refuses the categories (and their services) that Global Privacy Control
+	 * denies, unless the config says the signal has no force for the site: those
+	 * marked `gpc`, by default those that grant an advertising consent type.
+	 *
+	 * @param array<string,bool> $choices The decisions.
+	 * @param array              $config  The site config.
+	 * @return array<string,bool>
+	 */
+	public static function deny_for_gpc( array $choices, array $config ): array {
+		if ( false === ( $config['honourGpc'] ?? true ) ) {
+			return $choices;
+		}
+		foreach ( (array) ( $config['categories'] ?? array() ) as $c ) {
+			$required = true === ( $c['required'] ?? false );
+			if ( $required ) {
+				continue;
+			}
+			if ( isset( $c['gpc'] ) ) {
+				$denied = true === $c['gpc'];
+			} elseif ( isset( $c['consentTypes'] ) ) {
+				$denied = (bool) array_intersect( (array) $c['consentTypes'], array( 'ad_storage', 'ad_user_data', 'ad_personalization' ) );
+			} else {
+				$denied = in_array( $c['id'] ?? '', array( 'advertising', 'marketing', 'ads' ), true );
+			}
+			if ( $denied ) {
+				$choices[ (string) $c['id'] ] = false;
+				foreach ( (array) ( $c['services'] ?? array() ) as $s ) {
+					$choices[ (string) $s['id'] ] = false;
+				}
+			}
+		}
+		return $choices;
 	}
 
 	/**
@@ -55,9 +93,10 @@ final class Doui_Consent {
 	 * @param array  $config The site config.
 	 * @param int    $now    Unix seconds.
 	 * @param string $id     Category or service id.
+	 * @param bool   $gpc    Whether the browser sends Global Privacy Control.
 	 */
-	public static function allows( string $header, array $config, int $now, string $id ): bool {
-		$choices = self::decision( $header, $config, $now );
+	public static function allows( string $header, array $config, int $now, string $id, bool $gpc = false ): bool {
+		$choices = self::decision( $header, $config, $now, $gpc );
 		return null !== $choices && true === ( $choices[ $id ] ?? false );
 	}
 

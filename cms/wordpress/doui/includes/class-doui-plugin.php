@@ -352,7 +352,9 @@ final class Doui_Plugin {
 
 	/**
 	 * Whether the visitor allowed a category or service. Necessary categories
-	 * and their services always are; anything else needs a valid choice.
+	 * and their services always are; anything else needs a valid choice, and
+	 * the browser's Global Privacy Control signal (`Sec-GPC: 1`) refuses what
+	 * it covers, as in the banner.
 	 *
 	 * @param string $id A category or service id.
 	 */
@@ -368,7 +370,8 @@ final class Doui_Plugin {
 			}
 		}
 		$header = isset( $_SERVER['HTTP_COOKIE'] ) ? (string) wp_unslash( $_SERVER['HTTP_COOKIE'] ) : ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- parsed by the consent reader, never output.
-		return Doui_Consent::allows( $header, $config, time(), $id );
+		$gpc    = isset( $_SERVER['HTTP_SEC_GPC'] ) && '1' === $_SERVER['HTTP_SEC_GPC'];
+		return Doui_Consent::allows( $header, $config, time(), $id, $gpc );
 	}
 
 	/**
