@@ -1,6 +1,7 @@
-//! Heading ids and the table of contents.
+//! Heading ids: readable slugs and a set that keeps them unique. The pass that
+//! hands them out is `heading_ids`.
 
-use crate::text::{push_escaped, push_uint};
+use crate::text::push_uint;
 use std::collections::{HashMap, HashSet};
 
 /// One heading as listed in the table of contents.
@@ -96,53 +97,6 @@ impl IdSet {
     }
 }
 
-/// Writes the table of contents as nested lists, levels 2..=`depth`.
-pub fn toc_html(entries: &[TocEntry], depth: u8, title: &str) -> String {
-    let listed: Vec<&TocEntry> = entries
-        .iter()
-        .filter(|e| e.level >= 2 && e.level <= depth)
-        .collect();
-    if listed.is_empty() {
-        return String::new();
-    }
-    let mut out = String::from(
-        "<nav class=\"doui-toc\" aria-labelledby=\"doui-toc-title\"><h2 id=\"doui-toc-title\" class=\"doui-toc-title\">",
-    );
-    push_escaped(&mut out, title);
-    out.push_str("</h2>");
-    // `open` holds the levels of the lists currently open.
-    let mut open: Vec<u8> = Vec::new();
-    for e in listed {
-        match open.last() {
-            Some(&top) if e.level > top => {
-                out.push_str("<ul>");
-                open.push(e.level);
-            }
-            Some(_) => {
-                while open.len() > 1 && e.level < *open.last().unwrap_or(&0) {
-                    out.push_str("</li></ul>");
-                    open.pop();
-                }
-                out.push_str("</li>");
-            }
-            None => {
-                out.push_str("<ul>");
-                open.push(e.level);
-            }
-        }
-        out.push_str("<li><a href=\"#");
-        push_escaped(&mut out, &e.id);
-        out.push_str("\">");
-        push_escaped(&mut out, &e.text);
-        out.push_str("</a>");
-    }
-    for _ in open {
-        out.push_str("</li></ul>");
-    }
-    out.push_str("</nav>");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,39 +134,5 @@ mod tests {
         assert_eq!(ids.explicit("dup"), "dup-2");
         assert_eq!(ids.explicit("later"), "later");
         assert_eq!(ids.explicit("fn"), "fn-2");
-    }
-
-    #[test]
-    fn nested_toc() {
-        let e = |level, id: &str| TocEntry {
-            level,
-            id: id.into(),
-            text: id.into(),
-        };
-        let html = toc_html(
-            &[
-                e(1, "t"),
-                e(2, "a"),
-                e(3, "a1"),
-                e(4, "deep"),
-                e(2, "b"),
-                e(3, "b1"),
-                e(3, "b2"),
-            ],
-            3,
-            "目次",
-        );
-        assert_eq!(
-            html,
-            "<nav class=\"doui-toc\" aria-labelledby=\"doui-toc-title\"><h2 id=\"doui-toc-title\" class=\"doui-toc-title\">目次</h2>\
-             <ul><li><a href=\"#a\">a</a><ul><li><a href=\"#a1\">a1</a></li></ul></li>\
-             <li><a href=\"#b\">b</a><ul><li><a href=\"#b1\">b1</a></li><li><a href=\"#b2\">b2</a></li></ul></li></ul></nav>"
-        );
-        // A document that starts deeper than level 2 still nests correctly.
-        let html = toc_html(&[e(3, "x"), e(2, "y")], 3, "T");
-        assert!(
-            html.contains("<ul><li><a href=\"#x\">x</a></li><li><a href=\"#y\">y</a></li></ul>")
-        );
-        assert_eq!(toc_html(&[e(1, "only")], 3, "T"), "");
     }
 }

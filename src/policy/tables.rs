@@ -97,7 +97,9 @@ fn select_categories<'c>(
 }
 
 fn open_table(out: &mut String, caption: &str, headers: &[&str]) {
-    out.push_str("<div class=\"doui-table\" tabindex=\"0\"><table><caption>");
+    // The same scrolling wrapper as the Markdown tables get.
+    out.push_str(super::table_scroll::OPEN);
+    out.push_str("<table><caption>");
     push_escaped(out, caption);
     out.push_str("</caption><thead><tr>");
     for h in headers {

@@ -200,12 +200,6 @@ fn own_markers_drop_the_bullet() {
         html("- (1) 一つ目\n- (2) 二つ目\n  - ア 細目\n  - イ 細目\n\n段落\n\n- 普通の箇条\n");
     assert_eq!(out.matches("<ul class=\"doui-marked\">").count(), 2);
     assert!(out.contains("<ul>\n<li>普通の箇条"));
-    for yes in ["(1) x", "（２） x", "ア x", "① x", "一 x", "10 x", "２　x"] {
-        assert!(has_own_marker(yes), "{yes}");
-    }
-    for no in ["アクセス", "一般", "2024年", "Cookie", ""] {
-        assert!(!has_own_marker(no), "{no}");
-    }
 }
 
 #[test]
