@@ -12,6 +12,7 @@ const REJECT_ALL = 0;
 const ACCEPT_ALL = 1;
 const SAVE_DRAFT = 2;
 const SET_ONE = 3;
+const KEEP = 4;
 
 let root;
 let opener = null; // where focus returns when the preferences close
@@ -35,6 +36,7 @@ function writeCookie(line) {
 }
 
 const now = () => Date.now() / 1000;
+const random = () => crypto.getRandomValues(new Uint8Array(16));
 const find = (selector) => root.querySelector(selector);
 const dialog = () => find('dialog.doui-prefs');
 const emit = (type, detail) => document.dispatchEvent(new CustomEvent(type, { detail }));
@@ -93,7 +95,11 @@ export function startBanner(config, explain) {
       showPreferences(el);
     }
   });
-  if (w.hasChoice()) {
+  const stored = w.hasChoice();
+  if (stored) {
+    // Global Privacy Control overrode an opt-in: the refusal is what holds now,
+    // also for a later visit without the signal.
+    if (stored & 2) writeCookie(w.decide(KEEP, '', false, random(), now()));
     reopen(true);
     enforce();
     emit('doui:consent', JSON.parse(w.consentJson()));
@@ -167,7 +173,7 @@ function enforce() {
  */
 function commit(kind, id = '', on = false) {
   const first = !w.hasChoice();
-  const line = w.decide(kind, id, on, crypto.getRandomValues(new Uint8Array(16)), now());
+  const line = w.decide(kind, id, on, random(), now());
   if (!line) return false;
   writeCookie(line);
   applied(first, w.status(w.confirm(cookies() ?? '')));

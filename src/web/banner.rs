@@ -22,6 +22,9 @@ struct App {
     https: bool,
     /// The choice in force: stored and current, or made in this page view.
     record: Option<ConsentRecord>,
+    /// Global Privacy Control overrode an opt-in of the stored choice, and the
+    /// refusal is not stored yet.
+    overridden: bool,
     /// Switch positions in the open preferences dialog.
     draft: Choices,
     /// `location.hostname` and `location.pathname`, for deleting cookies.
@@ -49,15 +52,19 @@ pub const COOKIES: u32 = 2;
 /// `start` flag: `navigator.globalPrivacyControl` is true.
 pub const GPC: u32 = 4;
 
-/// The stored choice if it still counts under `config`.
-fn stored_record(config: &Config, cookies: &str, now: u64, gpc: bool) -> Option<ConsentRecord> {
+/// The stored choice if it still counts under `config`, and whether Global
+/// Privacy Control overrode an opt-in in it.
+fn stored_record(
+    config: &Config,
+    cookies: &str,
+    now: u64,
+    gpc: bool,
+) -> Option<(ConsentRecord, bool)> {
     let r = ConsentRecord::decode(find_cookie(cookies, &config.cookie.name)?)?;
     let mut choices = r.current_choices(config, now)?;
-    if gpc {
-        // The signal overrides an earlier opt-in.
-        choices.deny_for_gpc(config);
-    }
-    Some(ConsentRecord { choices, ..r })
+    // The signal overrides an earlier opt-in.
+    let overridden = gpc && choices.deny_for_gpc(config);
+    Some((ConsentRecord { choices, ..r }, overridden))
 }
 
 /// Starts the banner: reads the config and the stored choice (`cookies` is
@@ -99,7 +106,9 @@ pub fn start(
         crate::text::split_ascii(languages, b","),
     );
     let gpc = flags & GPC != 0 && config.honour_gpc && config.categories.iter().any(|c| c.gpc);
-    let record = stored_record(&config, cookies, now as u64, gpc);
+    let stored = stored_record(&config, cookies, now as u64, gpc);
+    let overridden = stored.as_ref().is_some_and(|s| s.1);
+    let record = stored.map(|s| s.0);
     let app = App {
         view: View {
             lang,
@@ -109,6 +118,7 @@ pub fn start(
         https: flags & HTTPS != 0,
         draft: Choices::all(&config, false),
         record,
+        overridden,
         config,
         host,
         path,
@@ -146,10 +156,12 @@ pub fn shell() -> String {
     })
 }
 
-/// Whether a choice is in force (stored, or made in this page view).
+/// Whether a choice is in force (stored, or made in this page view): 0 none,
+/// 1 a choice, 3 a stored choice in which Global Privacy Control overrode an
+/// opt-in, to be stored again as refused (`decide` with kind 4).
 #[wasm_bindgen(js_name = hasChoice)]
-pub fn has_choice() -> bool {
-    with_app(|app| app.record.is_some())
+pub fn has_choice() -> u32 {
+    with_app(|app| app.record.is_some() as u32 | (app.overridden as u32) << 1)
 }
 
 /// The first-layer banner's markup.
@@ -224,9 +236,11 @@ const REJECT_ALL: u8 = 0;
 const ACCEPT_ALL: u8 = 1;
 const SAVE_DRAFT: u8 = 2;
 const SET_ONE: u8 = 3;
+const KEEP: u8 = 4;
 
 /// Records a decision: `kind` 0 reject all, 1 accept all, 2 the preferences'
-/// switches, 3 `id` set to `on` with the rest kept. `random` is 16 bytes from
+/// switches, 3 `id` set to `on` with the rest kept, 4 the choice in force as it
+/// is (to store what Global Privacy Control overrode). `random` is 16 bytes from
 /// `crypto.getRandomValues` for the consent id; `now` is Unix seconds. Returns
 /// the `document.cookie` line that stores it, or an empty string for an id the
 /// config does not have.
@@ -244,6 +258,7 @@ pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
                 }
                 c
             }
+            KEEP => current(app),
             _ => return String::new(),
         };
         if app.view.gpc {
@@ -269,6 +284,7 @@ pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
         };
         let line = cookie_string(&app.config, &record, app.https);
         app.record = Some(record);
+        app.overridden = false;
         line
     })
 }
@@ -325,7 +341,8 @@ pub fn consent_mode() -> String {
 #[wasm_bindgen]
 pub fn resync(cookies: &str, now: f64) -> bool {
     with_app(|app| {
-        let Some(record) = stored_record(&app.config, cookies, now as u64, app.view.gpc) else {
+        let Some((record, _)) = stored_record(&app.config, cookies, now as u64, app.view.gpc)
+        else {
             return false;
         };
         if app.record.as_ref() == Some(&record) {
