@@ -19,6 +19,8 @@ const ran = new Set();
 let queue = Promise.resolve();
 // Iframes a visitor loaded once from their placeholder.
 const once = new WeakSet();
+// The site's own tabindex of each blocked iframe (null: none), given back when it loads.
+const tabs = new WeakMap();
 
 /** Starts gating: handles what is in the document now and whatever arrives later. */
 export function startGate(module) {
@@ -130,8 +132,19 @@ function frame(el, allowed, marking) {
   const shown = box.querySelector('.doui-ph');
   if (allowed) {
     shown?.remove();
+    if (tabs.has(el)) {
+      const own = tabs.get(el);
+      if (own === null) el.removeAttribute('tabindex');
+      else el.setAttribute('tabindex', own);
+      tabs.delete(el);
+    }
     if (el.getAttribute('src') !== el.dataset.src) el.src = el.dataset.src;
   } else {
+    // Out of the Tab order while its placeholder covers it: focus would be invisible.
+    if (!tabs.has(el)) {
+      tabs.set(el, el.getAttribute('tabindex'));
+      el.tabIndex = -1;
+    }
     // Navigating away unloads a withdrawn embed; removing `src` would not.
     if (el.src && el.src !== 'about:blank') el.src = 'about:blank';
     if (!shown) box.insertAdjacentHTML('beforeend', banner.placeholder(marking));
