@@ -27,12 +27,14 @@ pub struct Config {
     /// Bumped by the site when its categories or services change materially; a stored
     /// choice made under another revision is asked again.
     pub revision: u32,
-    /// The site's own name, shown as the controller.
+    /// The site's own name, shown as who is asking.
     pub site_name: Option<Text>,
+    /// Who runs the site (the controller's legal name), shown in the banner.
+    pub operator: Option<Text>,
     /// A language that overrides negotiation.
     pub lang: Option<Lang>,
-    /// Where the privacy policy page is.
-    pub policy_url: Option<String>,
+    /// Where the privacy policy page is, per language.
+    pub policy_url: Option<Text>,
     /// Version of the policy text per language (`doui version policy.md`), stored
     /// with each consent so that it says which text the visitor could read.
     pub policy_version: Option<Text>,
@@ -67,6 +69,8 @@ pub const CONSENT_TYPES: [&str; 7] = [
 /// The advertising types: a category that has any of them is, by default,
 /// denied by Global Privacy Control (it shares data for advertising).
 const AD_TYPES: u8 = 0b111;
+/// `analytics_storage`.
+const ANALYTICS_TYPE: u8 = 1 << 3;
 
 /// What doui tells Google tags.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -219,6 +223,14 @@ impl Lifetime {
         }
     }
 
+    /// Whether it is longer than `days` (months count 30 days, years 365).
+    pub fn longer_than_days(self, days: u32) -> bool {
+        match self {
+            Lifetime::Session => false,
+            Lifetime::Span(n, unit) => n as u64 * unit.seconds() > days as u64 * 86_400,
+        }
+    }
+
     /// The lifetime in words.
     pub fn words(self, lang: Lang) -> String {
         let mut s = String::new();
@@ -303,29 +315,97 @@ impl Config {
             .unwrap_or(msg.builtin(lang))
     }
 
-    /// Advice that does not make the config invalid but deserves a look, e.g. vague
-    /// wording that Japan's guidance on external transmission asks sites to avoid.
+    /// Advice that does not make the config invalid but deserves a look: vague
+    /// wording that Japan's guidance on external transmission asks sites to
+    /// avoid, texts that Japanese pages would show in English, and analytics or
+    /// advertising cookies kept longer than European regulators accept.
     pub fn warnings(&self) -> Vec<String> {
         let mut out = Vec::new();
+        let top = [
+            ("siteName", &self.site_name),
+            ("operator", &self.operator),
+            ("policyUrl", &self.policy_url),
+        ];
+        for (key, t) in top {
+            english_only(&mut out, key, t.as_ref());
+        }
         for (ci, c) in self.categories.iter().enumerate() {
+            let cp = indexed(String::from("categories"), ci);
+            english_only(&mut out, &child(&cp, "title"), Some(&c.title));
+            english_only(&mut out, &child(&cp, "description"), Some(&c.description));
+            // Audience measurement or advertising: the categories that grant
+            // analytics_storage or an ad_* Consent Mode type.
+            let measures = c.consent_types & (AD_TYPES | ANALYTICS_TYPE) != 0;
             for (si, s) in c.services.iter().enumerate() {
+                let sp = indexed(child(&cp, "services"), si);
+                english_only(&mut out, &child(&sp, "name"), Some(&s.name));
+                english_only(&mut out, &child(&sp, "provider"), Some(&s.provider));
+                english_only(&mut out, &child(&sp, "purpose"), Some(&s.purpose));
+                english_only(&mut out, &child(&sp, "country"), s.country.as_ref());
+                for (ki, k) in s.cookies.iter().enumerate() {
+                    let kp = indexed(child(&sp, "cookies"), ki);
+                    if measures && k.lifetime.longer_than_days(MAX_CONSENT_DAYS) {
+                        let mut m = child(&kp, "lifetime");
+                        m.push_str(": ");
+                        k.lifetime.push_words(&mut m, Lang::En);
+                        m.push_str(" is longer than 13 months, the longest European regulators accept for analytics and advertising cookies");
+                        out.push(m);
+                    }
+                    english_only(&mut out, &child(&kp, "purpose"), k.purpose.as_ref());
+                    english_only(&mut out, &child(&kp, "note"), k.note.as_ref());
+                }
                 for (ti, t) in s.transmissions.iter().enumerate() {
+                    let tp = indexed(child(&sp, "transmissions"), ti);
                     if let Some(ja) = &t.data.ja {
                         if ["等", "その他", "など"].iter().any(|w| ja.contains(w)) {
-                            let mut m = String::from("categories[");
-                            push_uint(&mut m, ci as u64);
-                            m.push_str("].services[");
-                            push_uint(&mut m, si as u64);
-                            m.push_str("].transmissions[");
-                            push_uint(&mut m, ti as u64);
-                            m.push_str("].data: list what is sent concretely; avoid 「等」「その他」「など」");
+                            let mut m = child(&tp, "data");
+                            m.push_str(
+                                ": list what is sent concretely; avoid 「等」「その他」「など」",
+                            );
                             out.push(m);
                         }
                     }
+                    english_only(&mut out, &child(&tp, "data"), Some(&t.data));
+                    english_only(&mut out, &child(&tp, "recipient"), Some(&t.recipient));
+                    english_only(&mut out, &child(&tp, "purposeSite"), Some(&t.purpose_site));
+                    english_only(
+                        &mut out,
+                        &child(&tp, "purposeRecipient"),
+                        t.purpose_recipient.as_ref(),
+                    );
                 }
             }
         }
         out
+    }
+}
+
+/// `path[i]`.
+fn indexed(mut path: String, i: usize) -> String {
+    path.push('[');
+    push_uint(&mut path, i as u64);
+    path.push(']');
+    path
+}
+
+/// `path.key`.
+fn child(path: &str, key: &str) -> String {
+    let mut s = String::from(path);
+    s.push('.');
+    s.push_str(key);
+    s
+}
+
+/// Warns about a text that Japanese pages would show in English.
+fn english_only(out: &mut Vec<String>, path: &str, t: Option<&Text>) {
+    if let Some(Text {
+        ja: None,
+        en: Some(_),
+    }) = t
+    {
+        let mut m = String::from(path);
+        m.push_str(": only in English, so Japanese pages show it in English; add \"ja\" (Japan's rules ask for plain Japanese)");
+        out.push(m);
     }
 }
 
@@ -638,6 +718,18 @@ impl Reader {
         t.unwrap_or_default()
     }
 
+    /// An http(s) URL or a site path per language (or one for every language).
+    fn opt_url_text(&mut self, fields: &Fields, key: &str) -> Option<Text> {
+        let t = self.opt_text(fields, key)?;
+        let bad = |s: &Option<String>| s.as_ref().is_some_and(|s| !is_url(s));
+        if bad(&t.ja) || bad(&t.en) {
+            if let Some(v) = field(fields, key) {
+                self.fail_at(key, v, Problem::BadUrl);
+            }
+        }
+        Some(t)
+    }
+
     /// An http(s) URL or a site path.
     fn opt_url(&mut self, fields: &Fields, key: &str) -> Option<String> {
         let s = self.opt_string(fields, key)?;
@@ -689,6 +781,7 @@ impl Reader {
                 "$schema",
                 "revision",
                 "siteName",
+                "operator",
                 "lang",
                 "policyUrl",
                 "policyVersion",
@@ -821,8 +914,9 @@ impl Reader {
             reload_on_withdraw: self.opt_bool(o, "reloadOnWithdraw").unwrap_or(false),
             revision: revision.unwrap_or(1),
             site_name: self.opt_text(o, "siteName"),
+            operator: self.opt_text(o, "operator"),
             lang,
-            policy_url: self.opt_url(o, "policyUrl"),
+            policy_url: self.opt_url_text(o, "policyUrl"),
             policy_version,
             cookie,
             reopen_button: self.opt_bool(o, "reopenButton").unwrap_or(true),
@@ -1261,9 +1355,57 @@ mod tests {
 
     #[test]
     fn warns_about_vague_transmission_data() {
-        let json = MINIMAL.replace("Cookie ID（_ga）", "Cookie ID等");
+        let json = MINIMAL
+            .replace("Cookie ID（_ga）", "Cookie ID等")
+            .replace("\"2y\"", "\"13mo\"");
         let c = Config::from_json(&json).unwrap();
-        assert_eq!(c.warnings().len(), 1);
+        assert_eq!(c.warnings().len(), 1, "{:?}", c.warnings());
         assert!(c.warnings()[0].starts_with("categories[1].services[0].transmissions[0].data"));
+    }
+
+    #[test]
+    fn warns_about_texts_japanese_pages_would_show_in_english() {
+        let json = MINIMAL
+            .replace("\"2y\"", "\"13mo\"")
+            .replace(
+                "\"revision\": 1,",
+                "\"revision\": 1, \"siteName\": {\"en\": \"Demo\"}, \"policyUrl\": {\"en\": \"/en/privacy.html\"},",
+            )
+            .replace(
+                "\"description\": {\"ja\": \"利用状況の分析\", \"en\": \"Usage analysis\"}",
+                "\"description\": {\"en\": \"Usage analysis\"}",
+            );
+        let c = Config::from_json(&json).unwrap();
+        let w = c.warnings();
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(w[0].starts_with("siteName: only in English"), "{w:?}");
+        assert!(w[1].starts_with("policyUrl: only in English"), "{w:?}");
+        assert!(w[2].starts_with("categories[1].description: only in English, so Japanese pages show it in English; add \"ja\""), "{w:?}");
+        // A text given once for every language, or only in Japanese, is fine.
+        assert!(Config::from_json(&MINIMAL.replace("\"2y\"", "\"13mo\""))
+            .unwrap()
+            .warnings()
+            .is_empty());
+    }
+
+    #[test]
+    fn warns_about_analytics_and_advertising_cookies_longer_than_13_months() {
+        let c = Config::from_json(MINIMAL).unwrap();
+        assert_eq!(
+            c.warnings(),
+            [
+                "categories[1].services[0].cookies[0].lifetime: 2 years is longer than 13 months, the longest European regulators accept for analytics and advertising cookies",
+                "categories[1].services[0].cookies[1].lifetime: 2 years is longer than 13 months, the longest European regulators accept for analytics and advertising cookies",
+            ]
+        );
+        for ok in ["13mo", "1y", "395d", "session"] {
+            let c = Config::from_json(&MINIMAL.replace("\"2y\"", &format!("\"{ok}\""))).unwrap();
+            assert!(c.warnings().is_empty(), "{ok}: {:?}", c.warnings());
+        }
+        let c = Config::from_json(&MINIMAL.replace("\"2y\"", "\"396d\"")).unwrap();
+        assert_eq!(c.warnings().len(), 2);
+        // Other categories may keep a cookie longer: a login, a preference.
+        let c = Config::from_json(&MINIMAL.replace("\"analytics\",", "\"comments\",")).unwrap();
+        assert!(c.warnings().is_empty(), "{:?}", c.warnings());
     }
 }

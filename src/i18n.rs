@@ -88,8 +88,9 @@ macro_rules! messages {
 messages! {
     BannerTitle = "bannerTitle", "Cookieの利用について", "About cookies on this site";
     BannerBody = "bannerBody",
-        "このサイトでは、利用状況の分析、広告の効果測定、動画などの埋め込み表示のためにCookieなどの技術を使い、情報を外部に送信することがあります。同意いただける範囲を選んでください。サイトの動作に欠かせないCookieは常に有効です。選択はいつでも「Cookie設定」から変更・撤回できます。",
-        "This site uses cookies and similar technologies, and may send information to other companies, to analyse visits, measure advertising and show embedded videos. Choose what you agree to. Cookies the site cannot work without are always on. You can change or withdraw your choice at any time from “Cookie settings”.";
+        "このサイトでは、{}のためにCookieなどの技術を使い、情報を外部に送信することがあります。同意いただける範囲を選んでください。サイトの動作に欠かせないCookieは常に有効です。選択はいつでも「Cookie設定」から変更・撤回できます。",
+        "This site uses cookies and similar technologies, and may send information to other companies, for these purposes: {}. Choose what you agree to. Cookies the site cannot work without are always on. You can change or withdraw your choice at any time from “Cookie settings”.";
+    OperatedBy = "operatedBy", "運営者：{}", "Operated by {}";
     AcceptAll = "acceptAll", "すべて同意する", "Accept all";
     RejectAll = "rejectAll", "すべて拒否する", "Reject all";
     Customize = "customize", "設定を選ぶ", "Customise";
@@ -142,6 +143,16 @@ messages! {
     ColPurposeSite = "colPurposeSite", "当サイトの利用目的", "Our purpose";
     ColPurposeRecipient = "colPurposeRecipient", "送信先での利用目的", "Recipient's purpose";
     UntilClosed = "untilClosed", "ブラウザーを閉じるまで", "Until the browser is closed";
+}
+
+/// How the items of a list in running text are marked and separated: the
+/// category titles in the banner's first sentence, 「アクセス解析」「広告」 or
+/// `Analytics, Advertising`.
+pub fn list_marks(lang: Lang) -> (&'static str, &'static str, &'static str) {
+    match lang {
+        Lang::Ja => ("「", "」", ""),
+        Lang::En => ("", "", ", "),
+    }
 }
 
 /// Units of a cookie lifetime, smallest first.

@@ -59,12 +59,17 @@ pub struct Config {
     /// Bump when the categories or services change materially: a choice made under
     /// another revision is asked again.
     pub revision: Revision,
-    /// The site's own name, shown as the controller in the policy.
+    /// The site's own name, shown in the banner as who is asking.
     pub site_name: Option<Text>,
+    /// Who runs the site (the controller's legal name, `Example 株式会社`), shown
+    /// in the banner.
+    pub operator: Option<Text>,
     /// A language that overrides negotiation (else `<html lang>`, else the browser's).
     pub lang: Option<Lang>,
-    /// Where the privacy policy page is: an http(s) URL or a path on this site.
-    pub policy_url: Option<Url>,
+    /// Where the privacy policy page is, for every language or per language
+    /// (`{"ja": "/privacy.html", "en": "/en/privacy.html"}`): an http(s) URL or a
+    /// path on this site.
+    pub policy_url: Option<UrlText>,
     /// The version of the policy text per language, as `doui version policy.md`
     /// prints it; stored with each consent to say which text the visitor could read.
     pub policy_version: Option<VersionText>,
@@ -412,6 +417,15 @@ pub struct VersionText {
     pub en: Option<String>,
 }
 
+/// URLs, one for every language or one per language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UrlText {
+    /// The URL for Japanese pages.
+    pub ja: Option<String>,
+    /// The URL for English pages.
+    pub en: Option<String>,
+}
+
 /// Reads a string or a `{ja, en}` object whose values are each a `T`.
 struct PerLanguage<T>(PhantomData<T>);
 
@@ -451,6 +465,12 @@ impl<'de, T: Deserialize<'de> + Into<String>> Visitor<'de> for PerLanguage<T> {
 
 impl From<NonBlank> for String {
     fn from(s: NonBlank) -> String {
+        s.0
+    }
+}
+
+impl From<Url> for String {
+    fn from(s: Url) -> String {
         s.0
     }
 }
@@ -514,6 +534,26 @@ impl JsonSchema for VersionText {
         per_language_schema::<PolicyVersion>(
             generator,
             "A policy version for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}.",
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for UrlText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let (ja, en) = d.deserialize_any(PerLanguage::<Url>(PhantomData))?;
+        Ok(UrlText { ja, en })
+    }
+}
+
+impl JsonSchema for UrlText {
+    fn schema_name() -> Cow<'static, str> {
+        "UrlText".into()
+    }
+
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        per_language_schema::<Url>(
+            generator,
+            "A URL for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}.",
         )
     }
 }

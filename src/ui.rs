@@ -7,7 +7,7 @@ use alloc::string::String;
 
 use crate::config::{Config, Lifetime};
 use crate::consent::Choices;
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{list_marks, Lang, Msg};
 use crate::text::{push_escaped, split_once_ascii};
 
 /// What the banner needs to know beyond the config.
@@ -61,8 +61,9 @@ impl<'a> Out<'a> {
     }
     fn policy_link(&mut self) -> &mut Self {
         if let Some(url) = &self.config.policy_url {
+            let lang = self.lang;
             self.raw("<p class=\"doui-links\"><a href=\"")
-                .esc(url)
+                .esc(url.get(lang))
                 .raw("\">")
                 .msg(Msg::PolicyLink)
                 .raw("</a></p>");
@@ -107,14 +108,23 @@ pub fn banner(config: &Config, view: View) -> String {
         .raw("<h2 id=\"doui-banner-title\" class=\"doui-title\">")
         .msg(Msg::BannerTitle)
         .raw("</h2>");
-    if let Some(site) = &config.site_name {
-        o.raw("<p class=\"doui-site\">")
-            .esc(site.get(view.lang))
-            .raw("</p>");
+    // Who is asking: the site, and who runs it.
+    if config.site_name.is_some() || config.operator.is_some() {
+        o.raw("<p class=\"doui-site\">");
+        if let Some(site) = &config.site_name {
+            o.esc(site.get(view.lang));
+            if config.operator.is_some() {
+                o.raw("<br>");
+            }
+        }
+        if let Some(operator) = &config.operator {
+            fill(&mut o, Msg::OperatedBy, operator.get(view.lang));
+        }
+        o.raw("</p>");
     }
-    o.raw("<div id=\"doui-banner-body\"><p>")
-        .msg(Msg::BannerBody)
-        .raw("</p>");
+    o.raw("<div id=\"doui-banner-body\"><p>");
+    purposes(&mut o);
+    o.raw("</p>");
     o.notes(view);
     o.raw("</div><div class=\"doui-actions\">")
         .button("accept-all", Msg::AcceptAll, "")
@@ -242,12 +252,16 @@ pub fn reopen_button(config: &Config, lang: Lang) -> String {
     o.s
 }
 
+/// A text's parts before and after its `{}`, if it has one.
+fn split_template(template: &str) -> Option<(&str, &str)> {
+    split_once_ascii(template, b'{')
+        .and_then(|(before, rest)| Some((before, rest.strip_prefix('}')?)))
+}
+
 /// Writes `template` with `{}` replaced by `value`, escaped.
 fn fill(o: &mut Out, m: Msg, value: &str) {
     let template = o.config.text(o.lang, m);
-    match split_once_ascii(template, b'{')
-        .and_then(|(before, rest)| Some((before, rest.strip_prefix('}')?)))
-    {
+    match split_template(template) {
         Some((before, after)) => {
             o.esc(before).esc(value).esc(after);
         }
@@ -255,6 +269,28 @@ fn fill(o: &mut Out, m: Msg, value: &str) {
             o.esc(template);
         }
     }
+}
+
+/// The banner's first sentence, with `{}` replaced by the titles of the
+/// categories a visitor can choose: it says what this site does, never more.
+fn purposes(o: &mut Out) {
+    let (config, lang) = (o.config, o.lang);
+    let template = config.text(lang, Msg::BannerBody);
+    let Some((before, after)) = split_template(template) else {
+        o.esc(template);
+        return;
+    };
+    o.esc(before);
+    let (open, close, separator) = list_marks(lang);
+    let mut first = true;
+    for c in config.categories.iter().filter(|c| !c.required) {
+        if !first {
+            o.raw(separator);
+        }
+        first = false;
+        o.raw(open).esc(c.title.get(lang)).raw(close);
+    }
+    o.esc(after);
 }
 
 /// What stands in for blocked embedded content (`data-consent` on an iframe):
@@ -338,9 +374,109 @@ mod tests {
             "<button type=\"button\" class=\"doui-btn\" data-doui-action=\"reject-all\">"
         ));
         assert!(html.contains("<a href=\"/privacy.html\">プライバシーポリシー</a>"));
-        assert!(html.contains("<p class=\"doui-site\">doui デモブログ</p>"));
+        assert!(
+            html.contains("<p class=\"doui-site\">doui デモブログ<br>運営者：Example 株式会社</p>")
+        );
         assert!(!html.contains("style="));
         assert!(!html.contains("doui-note"));
+    }
+
+    #[test]
+    fn banner_names_the_operator() {
+        let c = config();
+        let en = banner(
+            &c,
+            View {
+                lang: Lang::En,
+                ..JA
+            },
+        );
+        assert!(
+            en.contains("<p class=\"doui-site\">doui demo blog<br>Operated by Example K.K.</p>"),
+            "{en}"
+        );
+        let json = include_str!("../www/doui-config.json").replace(
+            "\"siteName\": { \"ja\": \"doui デモブログ\", \"en\": \"doui demo blog\" },",
+            "",
+        );
+        let html = banner(&Config::from_json(&json).unwrap(), JA);
+        assert!(
+            html.contains("<p class=\"doui-site\">運営者：Example 株式会社</p>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn banner_body_lists_this_sites_purposes_and_no_others() {
+        let c = config();
+        let ja = banner(&c, JA);
+        assert!(ja.contains("<p>このサイトでは、「機能・設定の記憶」「アクセス解析」「広告・ウェブビーコン」「埋め込みコンテンツ」のためにCookieなどの技術を使い、"), "{ja}");
+        let en = banner(
+            &c,
+            View {
+                lang: Lang::En,
+                ..JA
+            },
+        );
+        assert!(en.contains("for these purposes: Preferences, Analytics, Advertising and web beacons, Embedded content. Choose what you agree to."), "{en}");
+        // A site with analytics only never claims advertising or videos.
+        let json = r#"{ "revision": 1, "categories": [
+  { "id": "necessary", "required": true, "title": {"ja": "必須", "en": "Necessary"}, "description": "Needed." },
+  { "id": "analytics", "title": {"ja": "アクセス解析", "en": "Analytics"}, "description": "Visits." }
+] }"#;
+        let only = Config::from_json(json).unwrap();
+        let ja = banner(&only, JA);
+        assert!(
+            ja.contains("このサイトでは、「アクセス解析」のために"),
+            "{ja}"
+        );
+        let en = banner(
+            &only,
+            View {
+                lang: Lang::En,
+                ..JA
+            },
+        );
+        assert!(en.contains("for these purposes: Analytics."), "{en}");
+        for word in ["広告", "動画", "必須", "advertis", "video", "Necessary"] {
+            assert!(!ja.contains(word) && !en.contains(word), "{word}");
+        }
+        // An override without `{}` is shown as written.
+        let json = json.replace(
+            "\"revision\": 1,",
+            "\"revision\": 1, \"texts\": {\"ja\": {\"bannerBody\": \"解析だけに使います。\"}},",
+        );
+        let html = banner(&Config::from_json(&json).unwrap(), JA);
+        assert!(html.contains("<p>解析だけに使います。</p>"), "{html}");
+    }
+
+    #[test]
+    fn policy_links_follow_the_language() {
+        let c = config();
+        let en = View {
+            lang: Lang::En,
+            ..JA
+        };
+        assert!(banner(&c, en).contains("<a href=\"/en/privacy.html\">Privacy policy</a>"));
+        assert!(
+            preferences(&c, en, &Choices::all(&c, false)).contains("<a href=\"/en/privacy.html\">")
+        );
+        assert!(placeholder(&c, Lang::En, "youtube").contains("<a href=\"/en/privacy.html\">"));
+        assert!(placeholder(&c, Lang::Ja, "youtube").contains("<a href=\"/privacy.html\">"));
+        // One URL for every language is still a policy URL.
+        let json = include_str!("../www/doui-config.json").replace(
+            "{ \"ja\": \"/privacy.html\", \"en\": \"/en/privacy.html\" }",
+            "\"/privacy.html\"",
+        );
+        assert!(
+            banner(&Config::from_json(&json).unwrap(), en).contains("<a href=\"/privacy.html\">")
+        );
+        let bad = include_str!("../www/doui-config.json")
+            .replace("\"/en/privacy.html\"", "\"javascript:x\"");
+        assert!(Config::from_json(&bad)
+            .unwrap_err()
+            .describe()
+            .contains("policyUrl: expected an http(s) URL"));
     }
 
     #[test]
