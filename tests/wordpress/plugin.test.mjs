@@ -357,6 +357,29 @@ test('a policy written in the page, and the cookie settings button', async () =>
   await page.context().close();
 });
 
+test('a policy uploaded to the media library', async () => {
+  const admin = await login('admin', 'admin-password');
+  await admin.goto(`${site.origin}/wp-admin/media-new.php?browser-uploader`);
+  await admin.setInputFiles('#async-upload', {
+    name: 'privacy-upload.md',
+    mimeType: 'text/markdown',
+    buffer: Buffer.from('# アップロードしたポリシー\n\n```doui-transmissions\ncategory: embeds\n```\n'),
+  });
+  await Promise.all([admin.waitForURL(/upload\.php/), admin.click('#html-upload')]);
+  await admin.context().close();
+  const url = site.php("echo wp_get_attachment_url( get_posts( array( 'post_type' => 'attachment', 'name' => 'privacy-upload', 'numberposts' => 1 ) )[0]->ID );");
+  assert.match(url, /privacy-upload\.md$/);
+  const id = site.php(
+    `echo wp_insert_post( array( 'post_title' => 'upload', 'post_type' => 'page', 'post_status' => 'publish', 'post_content' => '[doui_policy src="${url}"]' ) );`,
+  );
+  const page = await visit(`/?page_id=${id}`);
+  const policy = page.locator('.doui-wp-policy');
+  await policy.locator('table').waitFor();
+  const text = await policy.innerText();
+  assert.ok(text.includes('アップロードしたポリシー') && text.includes('Automattic Inc.'), text.slice(0, 300));
+  await page.context().close();
+});
+
 test('settings: banner preview in Japanese and English, a second Consent Mode default, the privacy guide', async () => {
   site.php("update_option( 'doui_test_other_default', 1 );");
   const page = await login('admin', 'admin-password');

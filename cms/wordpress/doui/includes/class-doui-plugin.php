@@ -62,6 +62,7 @@ final class Doui_Plugin {
 		add_shortcode( 'doui_settings', array( __CLASS__, 'settings_link' ) );
 		add_shortcode( 'doui_policy', array( __CLASS__, 'policy' ) );
 		add_filter( 'no_texturize_shortcodes', array( __CLASS__, 'no_texturize' ) );
+		add_filter( 'upload_mimes', array( __CLASS__, 'markdown_uploads' ) );
 		add_action( 'init', array( __CLASS__, 'register_blocks' ) );
 		add_action( 'admin_init', array( __CLASS__, 'privacy_policy_content' ) );
 		// WP Consent API: doui is the consent-management plugin, opt-in.
@@ -447,6 +448,19 @@ final class Doui_Plugin {
 		$text = preg_replace( '#</p>\s*<p>#i', "\n\n", (string) $text );
 		$text = preg_replace( '#^\s*<p>|</p>\s*$#i', '', (string) $text );
 		return html_entity_decode( (string) $text, ENT_QUOTES | ENT_HTML5, 'UTF-8' );
+	}
+
+	/**
+	 * Administrators may upload a Markdown policy to the media library, for
+	 * `[doui_policy src="…"]`.
+	 *
+	 * @param array $mimes Allowed file types by extension.
+	 */
+	public static function markdown_uploads( $mimes ) {
+		if ( current_user_can( 'manage_options' ) ) {
+			$mimes['md'] = 'text/plain';
+		}
+		return $mimes;
 	}
 
 	/**
