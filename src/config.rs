@@ -329,6 +329,22 @@ impl Config {
         for (key, t) in top {
             english_only(&mut out, key, t.as_ref());
         }
+        // The banner's first sentence lists the categories at `{}`; one written
+        // out instead must be kept in step with them by hand.
+        for (lang, msg, text) in &self.texts {
+            if *msg == Msg::BannerBody && !text.contains("{}") {
+                let mut m = String::from("texts.");
+                m.push_str(lang.tag());
+                m.push_str(".bannerBody: has no {} for the list of categories; check that it names exactly these purposes:");
+                for c in self.categories.iter().filter(|c| !c.required) {
+                    m.push(' ');
+                    m.push_str(c.title.get(*lang));
+                    m.push(';');
+                }
+                m.pop();
+                out.push(m);
+            }
+        }
         for (ci, c) in self.categories.iter().enumerate() {
             let cp = indexed(String::from("categories"), ci);
             english_only(&mut out, &child(&cp, "title"), Some(&c.title));
@@ -1407,5 +1423,19 @@ mod tests {
         // Other categories may keep a cookie longer: a login, a preference.
         let c = Config::from_json(&MINIMAL.replace("\"analytics\",", "\"comments\",")).unwrap();
         assert!(c.warnings().is_empty(), "{:?}", c.warnings());
+    }
+
+    #[test]
+    fn warns_about_a_banner_body_that_does_not_list_the_categories() {
+        let ok = MINIMAL.replace("\"2y\"", "\"13mo\"");
+        let json = ok.replace(
+            "\"revision\": 1,",
+            "\"revision\": 1, \"texts\": {\"ja\": {\"bannerBody\": \"広告のためにCookieを使います。\"}, \"en\": {\"bannerBody\": \"Used for: {}.\"}},",
+        );
+        let c = Config::from_json(&json).unwrap();
+        assert_eq!(
+            c.warnings(),
+            ["texts.ja.bannerBody: has no {} for the list of categories; check that it names exactly these purposes: アクセス解析"]
+        );
     }
 }
