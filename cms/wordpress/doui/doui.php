@@ -1,7 +1,6 @@
 <?php
 /**
  * Plugin Name:       doui
- * Plugin URI:        https://github.com/doui/doui
  * Description:       Cookie consent banner and privacy policy tables from one config. Asks before WordPress sets comment cookies or loads avatars, emoji and embeds from other sites.
  * Version:           0.1.0
  * Requires at least: 6.1
