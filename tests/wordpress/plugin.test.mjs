@@ -414,6 +414,31 @@ test('settings: banner preview in Japanese and English, a second Consent Mode de
   }
 });
 
+test('a broken stored config fails closed: no banner, nothing from other sites, no comment cookies', async () => {
+  const accepted = await choose('accept-all');
+  const good = storedConfig();
+  site.php(`update_option( 'doui_config', '{"revision": 1,' );`);
+  try {
+    assert.equal(storedConfig(), '{"revision": 1,');
+    const html = await (await fetch(`${site.origin}/?p=${ids.post}`)).text();
+    assert.ok(!html.includes('id="doui-config"'), 'no banner without a valid config');
+    const context = await browser.newContext({ locale: 'ja-JP' });
+    const page = await context.newPage();
+    const external = [];
+    page.on('request', (r) => !r.url().startsWith(site.origin) && /^https?:/.test(r.url()) && external.push(r.url()));
+    await page.goto(`${site.origin}/?p=${ids.post}`);
+    await scrollThrough(page);
+    assert.deepEqual(external, []);
+    assert.equal(await page.locator('img.avatar[data-consent="gravatar"]').count() > 0, true);
+    await context.close();
+    const r = await postComment(`doui_consent=${accepted}`);
+    assert.deepEqual(r.sets, [], 'no comment cookies without a valid config');
+  } finally {
+    site.php(`update_option( 'doui_config', base64_decode( '${Buffer.from(good).toString('base64')}' ) );`);
+  }
+  assert.equal(storedConfig(), good);
+});
+
 test('WP Consent API follows the choice in PHP and JavaScript, and comment cookies stay right', async (t) => {
   if (!existsSync(WCA_DIR)) {
     t.skip(`WP Consent API 1.0.8 is not at ${WCA_DIR} (a fixture beside the checkout)`);

@@ -177,6 +177,15 @@ final class Doui_Plugin {
 	}
 
 	/**
+	 * Whether third-party content on this page is gated: on every public page,
+	 * also when doui cannot run (no bundle, no valid config), so that consent
+	 * fails closed.
+	 */
+	private static function gated(): bool {
+		return ! is_admin();
+	}
+
+	/**
 	 * Google Consent Mode defaults, from a file, before any Google tag.
 	 */
 	public static function head_consent_default(): void {
@@ -224,7 +233,7 @@ final class Doui_Plugin {
 	 * @param string $javascript The inline script.
 	 */
 	public static function gate_emoji_script( $attributes, $javascript ) {
-		if ( self::active() && is_string( $javascript ) && str_contains( $javascript, '_wpemojiSettings' ) ) {
+		if ( self::gated() && is_string( $javascript ) && str_contains( $javascript, '_wpemojiSettings' ) ) {
 			$attributes['type']         = 'text/plain';
 			$attributes['data-consent'] = 'wp-emoji';
 		}
@@ -238,7 +247,7 @@ final class Doui_Plugin {
 	 * @param string $relation_type The relation.
 	 */
 	public static function resource_hints( $urls, $relation_type ) {
-		if ( ! self::active() || 'dns-prefetch' !== $relation_type ) {
+		if ( ! self::gated() || 'dns-prefetch' !== $relation_type ) {
 			return $urls;
 		}
 		return array_values(
@@ -258,7 +267,7 @@ final class Doui_Plugin {
 	 * @param string $html The avatar's img element.
 	 */
 	public static function gate_avatar( $html ) {
-		if ( ! self::active() || ! is_string( $html ) || str_contains( $html, 'data-consent' ) ) {
+		if ( ! self::gated() || ! is_string( $html ) || str_contains( $html, 'data-consent' ) ) {
 			return $html;
 		}
 		$placeholder = esc_url( plugins_url( 'assets/avatar.svg', DOUI_FILE ) );
@@ -297,7 +306,7 @@ final class Doui_Plugin {
 	 * @param string $url  The embedded URL.
 	 */
 	public static function gate_embed( $html, $url ) {
-		if ( ! self::active() || ! is_string( $html ) || str_contains( $html, 'data-consent' ) ) {
+		if ( ! self::gated() || ! is_string( $html ) || str_contains( $html, 'data-consent' ) ) {
 			return $html;
 		}
 		$id   = esc_attr( self::embed_service( (string) $url ) );
