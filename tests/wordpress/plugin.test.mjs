@@ -74,7 +74,7 @@ let comments = 0;
  * Posts a comment as a visitor carrying `cookie`; returns the comment cookies
  * the response sets and deletes (a deletion has Max-Age=0), with their Max-Age.
  */
-async function postComment(cookie, { save = true } = {}) {
+async function postComment(cookie, { save = true, headers = {} } = {}) {
   comments += 1;
   const body = new URLSearchParams({
     comment: `コメントのテスト ${comments} ${Date.now()}`,
@@ -88,7 +88,7 @@ async function postComment(cookie, { save = true } = {}) {
   const res = await fetch(`${site.origin}/wp-comments-post.php`, {
     method: 'POST',
     body,
-    headers: cookie ? { cookie } : {},
+    headers: cookie ? { cookie, ...headers } : headers,
     redirect: 'manual',
   });
   assert.equal(res.status, 302, `comment POST answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
@@ -433,6 +433,24 @@ test('a broken stored config fails closed: no banner, nothing from other sites, 
     await context.close();
     const r = await postComment(`doui_consent=${accepted}`);
     assert.deepEqual(r.sets, [], 'no comment cookies without a valid config');
+  } finally {
+    site.php(`update_option( 'doui_config', base64_decode( '${Buffer.from(good).toString('base64')}' ) );`);
+  }
+  assert.equal(storedConfig(), good);
+});
+
+test('Global Privacy Control (Sec-GPC) refuses comment cookies where the config makes the signal cover them', async () => {
+  const accepted = await choose('accept-all');
+  const good = storedConfig();
+  // The preferences category marked as covered by the signal; the revision stays, so the choice still counts.
+  site.php(
+    "$c = json_decode( get_option( 'doui_config' ), true ); $c['categories'][1]['gpc'] = true; update_option( 'doui_config', wp_json_encode( $c ) );",
+  );
+  try {
+    let r = await postComment(`doui_consent=${accepted}`);
+    assert.equal(r.sets.length, 2, 'without the signal the choice holds');
+    r = await postComment(`doui_consent=${accepted}`, { headers: { 'sec-gpc': '1' } });
+    assert.deepEqual(r.sets, [], 'with the signal: no comment cookies');
   } finally {
     site.php(`update_option( 'doui_config', base64_decode( '${Buffer.from(good).toString('base64')}' ) );`);
   }
