@@ -34,12 +34,17 @@ test('the tarball holds what a site needs and nothing else', () => {
   for (const f of [
     'package.json', 'README.md', 'doui.js', 'doui_bg.wasm', 'doui.css', 'doui-consent-default.js', 'doui-policy.js',
     'doui_policy_bg.wasm', 'doui-policy.css', 'doui-config.schema.json', 'index.d.ts', 'policy.d.ts',
-    'doui-policy-wasm.d.ts', 'config.d.ts', 'bin/doui.mjs',
+    'doui-policy-wasm.d.ts', 'config.d.ts', 'bin/doui.mjs', 'docs/README.md', 'docs/config.md',
   ]) {
     assert.ok(listed.includes(f), `${f} is packed`);
     assert.ok(existsSync(join(installed, f)), `${f} is installed`);
   }
   assert.deepEqual(listed.filter((f) => /(^|\/)(src|tests|node_modules|target)\//.test(f)), []);
+  // Every relative link of the README leads to a file in the package.
+  const readme = readFileSync(join(installed, 'README.md'), 'utf8');
+  const links = [...readme.matchAll(/\]\(((?!https?:|#)[^)#\s]+)/g)].map((m) => m[1]);
+  assert.ok(links.length > 0);
+  assert.deepEqual(links.filter((l) => !listed.includes(l)), []);
   const manifest = JSON.parse(readFileSync(join(installed, 'package.json'), 'utf8'));
   const cargoVersion = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "(.+)"$/m)[1];
   assert.equal(manifest.version, cargoVersion, 'the package has the crate version');
