@@ -16,14 +16,7 @@ const KEEP = 4;
 
 let root;
 let opener = null; // where focus returns when the preferences close
-// The banner's height with its margin, for doui.css to keep that much room at
-// the bottom of the page while it shows (--doui-room): a sheet of its own, as
-// doui sets no inline styles.
-const room = new CSSStyleSheet();
-const fit = new ResizeObserver(() => {
-  const b = find('.doui-banner');
-  if (b) room.replaceSync(`:root{--doui-room:${b.offsetHeight + parseFloat(getComputedStyle(b).bottom)}px}`);
-});
+let fit = null; // measures the banner for the room kept for it (see startBanner)
 let options = 0; // bit 0: reopen button, 1: ads_data_redaction, 2: url_passthrough
 
 /** `document.cookie`, or null where the browser refuses it (sandbox, blocked storage). */
@@ -87,7 +80,17 @@ export function startBanner(config, explain) {
   options = w.options();
   if (options & 2) gtag('set', 'ads_data_redaction', true);
   if (options & 4) gtag('set', 'url_passthrough', true);
-  document.adoptedStyleSheets = [...document.adoptedStyleSheets, room];
+  // The banner's height with its margin, for doui.css to keep that much room at
+  // the bottom of the page while it shows (--doui-room): a sheet of its own, as
+  // doui sets no inline styles. A browser without constructed sheets does without.
+  try {
+    const room = new CSSStyleSheet();
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, room];
+    fit = new ResizeObserver(() => {
+      const b = find('.doui-banner');
+      if (b) room.replaceSync(`:root{--doui-room:${b.offsetHeight + parseFloat(getComputedStyle(b).bottom)}px}`);
+    });
+  } catch {}
   root = document.createElement('div');
   root.className = 'doui';
   root.lang = w.lang();
@@ -127,7 +130,8 @@ function reopen(shown) {
 /** Shows the first-layer banner and moves focus into it. */
 export function showBanner() {
   find('.doui-banner-slot').innerHTML = w.bannerHtml();
-  fit.observe(find('.doui-banner'));
+  fit?.disconnect();
+  fit?.observe(find('.doui-banner'));
   reopen(false);
   // Focus in the frame that first paints the banner: focusing forces a layout,
   // which then happens once in that frame instead of inside this task. Unless

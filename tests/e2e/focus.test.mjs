@@ -103,6 +103,20 @@ test('the room is kept under a strict Content-Security-Policy too', async () => 
   assert.deepEqual(await page.evaluate(() => window.lab.violations), []);
 });
 
+test('a browser without constructed stylesheets still gets the banner, without the room', async () => {
+  const page = await env.page(null);
+  await page.context().addInitScript(() => {
+    window.CSSStyleSheet = function CSSStyleSheet() {
+      throw new TypeError('Illegal constructor');
+    };
+  });
+  await page.goto(env.origin + '/');
+  await page.locator('.doui-banner').waitFor();
+  await page.locator('[data-doui-action="reject-all"]').click();
+  assert.equal(await page.evaluate(() => window.doui.accepted('necessary')), true);
+  assert.deepEqual(page.errors, []);
+});
+
 test('a blocked embed is out of the Tab order, and gets the site\'s own tabindex back when it loads', async () => {
   const page = await env.page('/en/');
   await page.evaluate(() => window.doui.ready);
