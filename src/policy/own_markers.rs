@@ -62,16 +62,8 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for OwnMarkers<'a, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        // The common case, outside a list's first item: nothing held, nothing to hold.
-        if self.held.is_empty() {
-            let event = self.events.next()?;
-            if !matches!(event, Event::Start(Tag::List(None))) {
-                return Some(event);
-            }
-            self.undecided.push(0);
-            self.held.push_back(event);
-        }
-        while !self.undecided.is_empty() {
+        // The common case, outside a list's first item: nothing held.
+        while !self.undecided.is_empty() || self.held.is_empty() {
             let Some(event) = self.events.next() else {
                 self.undecided.clear();
                 break;
@@ -81,8 +73,8 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for OwnMarkers<'a, I> {
                     self.undecided.push(self.held.len());
                     None
                 }
-                Event::Text(t) => Some(has_own_marker(t)),
-                Event::End(TagEnd::Item) => Some(false),
+                Event::Text(t) if !self.undecided.is_empty() => Some(has_own_marker(t)),
+                Event::End(TagEnd::Item) if !self.undecided.is_empty() => Some(false),
                 _ => None,
             };
             self.held.push_back(event);
