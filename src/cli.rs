@@ -114,7 +114,7 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
                 out.stdout.push_str(&format!(
                     "<!doctype html>\n<html lang=\"{}\"><head><meta charset=\"utf-8\">\
                      <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-                     <title>{}</title><link rel=\"stylesheet\" href=\"doui.css\"></head>\
+                     <title>{}</title><link rel=\"stylesheet\" href=\"doui.css\"><link rel=\"stylesheet\" href=\"doui-policy.css\"></head>\
                      <body><main>{}</main></body></html>\n",
                     p.lang,
                     escape(&p.title),
@@ -247,6 +247,10 @@ mod tests {
         assert!(page
             .stdout
             .contains("<title>Privacy &lt;policy&gt;</title>"));
+        // The policy's styles, and the custom properties they use.
+        assert!(page.stdout.contains(
+            "<link rel=\"stylesheet\" href=\"doui.css\"><link rel=\"stylesheet\" href=\"doui-policy.css\">"
+        ));
         let v = run_args(&["version", "policy.md"]);
         assert_eq!(v.stdout, format!("{}\n", policy::version(POLICY)));
     }

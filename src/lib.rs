@@ -7,7 +7,7 @@
 
 #![warn(missing_docs)]
 // The banner module is built without std: a trivial panic handler and no
-// formatting machinery keep it a third of the size (see README, "Sizes").
+// formatting machinery keep it a third of the size (see docs/sizes.md).
 #![cfg_attr(all(target_arch = "wasm32", not(feature = "policy")), no_std)]
 
 extern crate alloc;

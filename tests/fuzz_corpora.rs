@@ -1,7 +1,7 @@
 //! Replays the fuzzers' committed inputs — `fuzz/corpus/<target>/` and the crash
 //! reproducers in `fuzz/regressions/<target>/` — through the same checks the fuzz
 //! targets run (`fuzz/checks.rs`), so plain `cargo test` keeps them passing without
-//! cargo-fuzz. The long runs themselves are `./fuzz/run` (see README, "Fuzzing").
+//! cargo-fuzz. The long runs themselves are `./fuzz/run` (see docs/testing.md, "Fuzzing").
 
 use std::fs;
 use std::panic;
