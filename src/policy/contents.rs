@@ -115,13 +115,15 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Contents<'a, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        if let Some(e) = self.next.take() {
-            return Some(e);
+        // Checked before taking: `take` would copy the whole slot for every event.
+        if self.next.is_some() {
+            return self.next.take();
         }
         let event = self.events.next();
-        let Some(front) = self.front.take() else {
+        if self.front.is_none() {
             return event;
-        };
+        }
+        let front = self.front.take()?;
         match event {
             Some(Event::Start(Tag::Heading {
                 level: HeadingLevel::H1,

@@ -26,8 +26,9 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for TableScroll<'a, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        if let Some(e) = self.next.take() {
-            return Some(e);
+        // Checked before taking: `take` would copy the whole event slot for every event.
+        if self.next.is_some() {
+            return self.next.take();
         }
         let event = self.events.next()?;
         match event {
