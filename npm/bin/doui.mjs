@@ -28,7 +28,13 @@ const cli = () => {
   initSync({ module: readFileSync(new URL('../doui_policy_bg.wasm', import.meta.url)) });
   return runCli(args, readText);
 };
-const { code, stdout, stderr } = args.length === 1 && args[0] === 'schema' ? schema() : cli();
-process.stdout.write(stdout);
-process.stderr.write(stderr);
-process.exitCode = code;
+if (args[0] === 'audit') {
+  // `doui audit <url>` drives a browser: JavaScript of its own (audit/, docs/audit.md).
+  const { audit } = await import('../audit/audit.mjs');
+  process.exitCode = await audit(args.slice(1));
+} else {
+  const { code, stdout, stderr } = args.length === 1 && args[0] === 'schema' ? schema() : cli();
+  process.stdout.write(stdout);
+  process.stderr.write(stderr);
+  process.exitCode = code;
+}
