@@ -126,8 +126,9 @@ export function judge(pages, config, origin, { tolerance = 10 } = {}) {
   const cause = (req, v) => {
     const init = v.initiators?.get?.(req.url);
     const frame = init?.stack?.callFrames?.find((f) => f.url) ?? init?.stack?.parent?.callFrames?.find((f) => f.url);
-    const script = frame ? `${frame.url}:${frame.lineNumber + 1}` : init?.type === 'parser' && init.url ? `markup of ${init.url}` : init?.url ?? '';
-    const via = third(req.frame) ?? (frame ? third(frame.url) : null);
+    const set = v.srcSets?.get?.(req.url);
+    const script = frame ? `${frame.url}:${frame.lineNumber + 1}` : init?.type === 'parser' && init.url ? `markup of ${init.url}` : set ?? init?.url ?? '';
+    const via = third(req.frame) ?? (frame ? third(frame.url) : set ? third(set.replace(/:\d+:\d+$/, '')) : null);
     return { element: v.elements?.[req.url] ?? '', script, via };
   };
   const covered = (o, via) => transmitted(o) || (via && via !== o && transmitted(via));

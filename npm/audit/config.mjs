@@ -17,6 +17,9 @@ export function lifetimeSeconds(text) {
 /** Seconds in the config's largest unit that states them within 2 % (`63072000` → `2y`). */
 export function lifetimeText(seconds) {
   if (seconds === null) return 'session';
+  for (const u of ['y', 'mo', 'w', 'd', 'h', 'min', 's']) {
+    if (seconds > 0 && seconds % units[u] === 0) return `${seconds / units[u]}${u}`;
+  }
   for (const u of ['y', 'mo', 'w', 'd', 'h', 'min']) {
     const n = Math.round(seconds / units[u]);
     if (n >= 1 && Math.abs(n * units[u] - seconds) <= seconds * 0.02) return `${n}${u}`;

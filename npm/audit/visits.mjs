@@ -25,6 +25,25 @@ const cookieProbe = () => {
       desc.set.call(this, value);
     },
   });
+  // `new Image().src = …` reaches DevTools without an initiator: note the script here.
+  const img = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
+  if (img && img.set) {
+    Object.defineProperty(HTMLImageElement.prototype, 'src', {
+      configurable: true,
+      enumerable: true,
+      get() {
+        return img.get.call(this);
+      },
+      set(value) {
+        try {
+          const urls = (new Error().stack ?? '').match(/(?:https?|file):\/\/[^\s)]+:\d+:\d+/g) ?? [];
+          const report = globalThis.__douiAuditSrc;
+          if (urls[0] && typeof report === 'function') report(new URL(String(value), document.baseURI).href, urls[0]);
+        } catch {}
+        img.set.call(this, value);
+      },
+    });
+  }
 };
 
 /** `name=value; Max-Age=…` → { name, seconds (null: session), deleted }. */
@@ -49,9 +68,12 @@ export function parseCookieString(text, now = Date.now()) {
 /** An open page with everything it does recorded. */
 async function open(browser, url, deadline, options) {
   const context = await browser.newContext({ locale: options.locale ?? 'ja-JP', viewport: { width: 1280, height: 800 } });
-  const rec = { requests: [], cookieSets: [], inflight: 0, last: Date.now(), initiators: new Map(), phase: 'load' };
+  const rec = { requests: [], cookieSets: [], inflight: 0, last: Date.now(), initiators: new Map(), srcSets: new Map(), phase: 'load' };
   await context.exposeFunction('__douiAuditCookie', (value, script, page) => {
     rec.cookieSets.push({ ...parseCookieString(value), source: script ? `script ${script}` : `document.cookie on ${page}`, phase: rec.phase });
+  });
+  await context.exposeFunction('__douiAuditSrc', (url, script) => {
+    if (!rec.srcSets.has(url) && rec.srcSets.size < 5000) rec.srcSets.set(url, script);
   });
   await context.addInitScript(cookieProbe);
   const page = await context.newPage();
