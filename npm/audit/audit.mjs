@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig, lifetimeText } from './config.mjs';
 import { browserArgs, findBrowser } from './browser.mjs';
 import { cacheCheck, visitPage } from './visits.mjs';
-import { htmlReport, suggestions, summary } from './report.mjs';
+import { htmlReport, suggestedServices, suggestions, summary } from './report.mjs';
 
 export const usage = `usage:
   doui audit <url> [--config site.json] [--pages N] [--browser /path/to/chromium]
@@ -355,8 +355,10 @@ export async function audit(args, { stdout = process.stdout, stderr = process.st
     findings,
   };
   if (o.report) writeFileSync(o.report, htmlReport(result, screenshot));
+  // With --json, the suggestions are part of the JSON, which stays one document.
+  if (o.suggest && o.json) result.suggested = suggestedServices(findings);
   if (o.json) stdout.write(JSON.stringify(result, null, 2) + '\n');
   else stdout.write(summary(result, { colour: !!stdout.isTTY && !process.env.NO_COLOR }));
-  if (o.suggest) stdout.write(suggestions(findings));
+  if (o.suggest && !o.json) stdout.write(suggestions(findings));
   return result.counts.violations + result.counts.errors > 0 ? 1 : 0;
 }

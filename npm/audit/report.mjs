@@ -92,7 +92,7 @@ export function namePattern(name) {
 }
 
 /** Config entries for every undeclared cookie and host, one service per origin. */
-export function suggestions(findings) {
+export function suggestedServices(findings) {
   const services = new Map();
   const service = (key, label) => {
     if (!services.has(key)) {
@@ -115,12 +115,18 @@ export function suggestions(findings) {
       if (s.transmissions.length === 0) s.transmissions.push({ data: 'TODO: what is sent to ' + f.host, purposeSite: 'TODO' });
     }
   }
-  if (services.size === 0) return '\n--suggest: nothing undeclared\n';
-  const out = ['', '--suggest: services to add to a category of the config (fill in the TODOs, check the category):'];
   for (const s of services.values()) {
     if (s.cookies.length === 0) delete s.cookies;
     if (s.transmissions.length === 0) delete s.transmissions;
-    out.push(JSON.stringify(s, null, 2));
   }
+  return [...services.values()];
+}
+
+/** `--suggest` for the terminal. */
+export function suggestions(findings) {
+  const services = suggestedServices(findings);
+  if (services.length === 0) return '\n--suggest: nothing undeclared\n';
+  const out = ['', '--suggest: services to add to a category of the config (fill in the TODOs, check the category):'];
+  for (const s of services) out.push(JSON.stringify(s, null, 2));
   return out.join('\n') + '\n';
 }

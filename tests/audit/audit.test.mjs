@@ -66,9 +66,9 @@ for (const [lang, path] of [['Japanese', '/'], ['English', '/en/']]) {
 
 test('the page built to fail: each defect is named, once', async () => {
   const report = join(work.dir, 'bad.html');
-  const r = await audit(`${work.fixtures.origin}/`, '--pages', '1', '--json', '--report', report);
+  const r = await audit(`${work.fixtures.origin}/`, '--pages', '1', '--json', '--report', report, '--suggest');
   assert.equal(r.code, 1, r.stderr);
-  const { findings, counts } = json(r);
+  const { findings, counts, suggested } = json(r);
   const host = (n) => `http://127.0.0.${n}:${new URL(work.fixtures.origin).port}`;
   const pick = (code, where) => findings.filter((f) => f.code === code && Object.entries(where).every(([k, v]) => f[k] === v));
   // A script that is not gated, fetched before any choice, from the markup.
@@ -102,6 +102,9 @@ test('the page built to fail: each defect is named, once', async () => {
   );
   assert.equal(pick('request-after-withdraw', { url: `${host(2)}/tp/counter.js` }).length, 1);
   assert.equal(counts.violations, 9);
+  // --suggest with --json: the entries are in the JSON.
+  assert.deepEqual(suggested.flatMap((s) => s.cookies ?? []), [{ name: 'fx_visitor', lifetime: '1d' }]);
+  assert.deepEqual(suggested.flatMap((s) => s.transmissions ?? []).length, 2);
   // The report escapes what the page sent and runs no script.
   const html = readFileSync(report, 'utf8');
   assert.match(html, /&lt;iframe data-consent=&quot;chat&quot;/);
