@@ -252,6 +252,10 @@ async function configFromPage(found, timeout) {
 
 /** Runs the audit; returns the exit code. */
 export async function audit(args, { stdout = process.stdout, stderr = process.stderr } = {}) {
+  if (args.includes('--help') || args.includes('-h')) {
+    stdout.write(usage + '\n');
+    return 0;
+  }
   let o;
   try {
     o = parseArgs(args);
@@ -273,7 +277,8 @@ export async function audit(args, { stdout = process.stdout, stderr = process.st
     try {
       config = loadConfig(readFileSync(o.config, 'utf8'), o.config);
     } catch (e) {
-      stderr.write(`doui audit: ${o.config}: ${e.message}\n`);
+      // The reader's message names the file already.
+      stderr.write(`doui audit: ${e.code === 'ENOENT' ? `${o.config}: no such file` : e.message}\n`);
       return 2;
     }
   }
@@ -310,7 +315,7 @@ export async function audit(args, { stdout = process.stdout, stderr = process.st
         try {
           config = await configFromPage(p.config, 10000);
         } catch (e) {
-          stderr.write(`${tty ? '\n' : ''}doui audit: the config of ${url}: ${e.message}\n`);
+          stderr.write(`${tty ? '\n' : ''}doui audit: ${e.message}\n`);
           return 2;
         }
       }

@@ -6,7 +6,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,4 +159,12 @@ test('no browser: a clear message, nothing downloaded', async () => {
   );
   assert.equal(none.code, 2);
   assert.match(none.stderr, /no Chrome or Chromium found/);
+});
+
+test('an invalid --config stops the audit with the reader\'s message', async () => {
+  const config = join(work.dir, 'broken.json');
+  writeFileSync(config, '{ "revision": 1,\n  "categories": [ { "id": "a", "titel": "x" } ] }');
+  const r = await audit(`${work.fixtures.origin}/`, '--config', config);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^doui audit: .*broken\.json: config line 2: categories\[0\]\.titel: unknown field/m);
 });
