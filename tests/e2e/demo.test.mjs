@@ -1,11 +1,12 @@
 // The demo site is what sites copy, so it has to be a compliant example: every
 // page links to the policy and to its external-transmission section, has a
 // footer control that reopens the Cookie settings, sets the Consent Mode
-// defaults before doui can send an update, and the site publishes that it
-// honours Global Privacy Control.
+// defaults before doui can send an update, the site publishes that it honours
+// Global Privacy Control, and what sends data to a third party is declared and
+// gated as its own service.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setup } from './harness.mjs';
 
 const env = setup();
@@ -70,4 +71,28 @@ test('the site publishes that it honours Global Privacy Control', async () => {
   const body = await res.json();
   assert.equal(body.gpc, true);
   assert.match(body.lastUpdate, /^\d{4}-\d{2}-\d{2}$/);
+});
+
+test('the late widget is a declared service with its transmission, and waits for its own consent', async () => {
+  const config = JSON.parse(readFileSync(new URL('../../www/doui-config.json', import.meta.url), 'utf8'));
+  const page = await env.page('/');
+  await page.evaluate(() => window.doui.ready);
+  const marking = await page.locator('#late-widget script[data-consent]').getAttribute('data-consent', { timeout: 2000 });
+  const service = config.categories.flatMap((c) => c.services ?? []).find((s) => s.id === marking);
+  assert.ok(service, `the widget is gated by a service of its own, not "${marking}"`);
+  assert.ok(service.transmissions?.length > 0, 'its transmission is declared');
+  // Always allowing YouTube from its placeholder does not release the widget.
+  const since = env.server.log.length;
+  await page.locator('.doui-embed').first().getByRole('button', { name: 'YouTubeを常に許可する' }).focus();
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('iframe[src]').length === 2);
+  await page.waitForTimeout(500);
+  const sent = () => env.server.log.slice(since).filter((r) => r.host.startsWith('127.0.0.2')).map((r) => r.path);
+  assert.ok(!sent().some((p) => p.includes('widget')), sent().join());
+  assert.equal(await page.locator('#late-widget').getAttribute('data-widget-ran'), null);
+  // Its own consent does.
+  await page.evaluate((id) => window.doui.set(id, true), marking);
+  await page.waitForFunction(() => document.querySelector('#late-widget')?.dataset.widgetRan === '1');
+  assert.ok(sent().includes('/third-party/widget.js'), sent().join());
+  assert.deepEqual(page.errors, []);
 });

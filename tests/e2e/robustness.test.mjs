@@ -33,7 +33,7 @@ function pageWith(config, body = '') {
 
 // ---- Tampered consent cookie ----------------------------------------------
 
-const good = '1.q8Xk2mVb8pL0aZ3nYw7cTg.TIME.1.50b5f8ce.necessary:1~consent:1~login:1~preferences:1~comments:1~screen-options:1~analytics:1~google-analytics:1~advertising:1~ad-beacon:1~embeds:1~youtube:1';
+const good = '1.q8Xk2mVb8pL0aZ3nYw7cTg.TIME.1.50b5f8ce.necessary:1~consent:1~login:1~preferences:1~comments:1~screen-options:1~analytics:1~google-analytics:1~advertising:1~ad-beacon:1~embeds:1~youtube:1~example-widget:1';
 const now = () => Math.floor(Date.now() / 1000);
 const tampered = {
   truncated: () => good.replace('TIME', now()).slice(0, 60),

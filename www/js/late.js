@@ -8,7 +8,7 @@ if (box && third) {
   setTimeout(() => {
     const s = document.createElement('script');
     s.type = 'text/plain';
-    s.dataset.consent = 'embeds';
+    s.dataset.consent = 'example-widget';
     s.dataset.src = `${third}/third-party/widget.js`;
     box.append(s);
   }, 300);
