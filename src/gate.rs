@@ -342,8 +342,8 @@ mod tests {
     #[test]
     fn declared_paths_are_deleted_even_when_invisible() {
         let text = include_str!("../www/doui-config.json").replacen(
-            "{ \"name\": \"_ga\", \"lifetime\": \"2y\",",
-            "{ \"name\": \"_ga\", \"lifetime\": \"2y\", \"path\": \"/blog\",",
+            "{ \"name\": \"_ga\", \"lifetime\": \"13mo\",",
+            "{ \"name\": \"_ga\", \"lifetime\": \"13mo\", \"path\": \"/blog\",",
             1,
         );
         let c = Config::from_json(&text).unwrap();

@@ -511,7 +511,7 @@ mod tests {
             "<label for=\"doui-c-google-analytics\">Google アナリティクス</label>",
             "<dt>提供者</dt><dd>Google LLC</dd>",
             "<dt>国・地域</dt><dd>アメリカ合衆国</dd>",
-            "<li><code>_ga</code> 2年</li>",
+            "<li><code>_ga</code> 13か月</li>",
             "<li><code>comment_author_*</code> 1年</li>",
             "<li><code>wordpress_logged_in_*</code> 2日</li>",
             "<li><code>YSC</code> ブラウザーを閉じるまで</li>",

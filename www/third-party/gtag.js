@@ -13,12 +13,13 @@
   if (state.storage === 'granted') try {
     // "auto" cookie domain: the highest domain the browser accepts.
     const labels = location.hostname.split('.');
-    const year2 = 'Max-Age=63072000; Path=/';
+    // The demo's pages configure 13 months (cookie_expires), not Google's default 2 years.
+    const months13 = 'Max-Age=33696000; Path=/';
     for (let i = Math.max(labels.length - 2, 0); i >= 0; i--) {
       const domain = /^[\d.]+$/.test(location.hostname) ? '' : '; Domain=' + labels.slice(i).join('.');
-      document.cookie = `_ga=GA1.1.${Date.now()}; ${year2}${domain}`;
+      document.cookie = `_ga=GA1.1.${Date.now()}; ${months13}${domain}`;
       if (document.cookie.includes('_ga=')) {
-        document.cookie = `_ga_DEMO=GS1.1.${Date.now()}; ${year2}${domain}`;
+        document.cookie = `_ga_DEMO=GS1.1.${Date.now()}; ${months13}${domain}`;
         break;
       }
     }
