@@ -13,6 +13,18 @@ import { tmpdir, userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 
+/**
+ * Sends `signal` to a service's whole process group: each service is spawned
+ * detached, as the leader of a group of its own. A group already gone is fine.
+ */
+function signalGroup(child, signal) {
+  try {
+    process.kill(-child.pid, signal);
+  } catch (e) {
+    if (e.code !== 'ESRCH') throw e;
+  }
+}
+
 const root = resolve(import.meta.dirname, '../..');
 const WORDPRESS = '/usr/share/wordpress';
 /** WP Consent API 1.0.8, a fixture kept beside the checkout, never part of it. */
@@ -64,10 +76,12 @@ export async function startSite() {
       for (const p of site.processes.reverse()) {
         if (p.exitCode === null && p.signalCode === null) {
           const exited = new Promise((ok) => p.once('exit', ok));
-          p.kill('SIGTERM');
+          signalGroup(p, 'SIGTERM');
           await Promise.race([exited, sleep(10000)]);
-          if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
         }
+        // `php -S` with workers forks them into its group, and they outlive a
+        // master that alone was signalled: end whatever of the group is left.
+        signalGroup(p, 'SIGKILL');
       }
       site.processes = [];
       await new Promise((ok) => (site.third ? site.third.close(ok) : ok()));
@@ -110,7 +124,7 @@ export async function startSite() {
       '--no-defaults', `--user=${userInfo().username}`, `--datadir=${data}`, `--socket=${socket}`, `--port=${dbPort}`,
       '--bind-address=127.0.0.1', '--skip-name-resolve', '--skip-log-bin', '--innodb-buffer-pool-size=32M',
       `--pid-file=${join(dir, 'db.pid')}`, `--log-error=${join(dir, 'db.log')}`,
-    ], { stdio: 'ignore' });
+    ], { stdio: 'ignore', detached: true });
     site.processes.push(db);
     await waitFor('MariaDB', () => existsSync(socket));
     const sql = "CREATE DATABASE wp; CREATE USER 'wp'@'127.0.0.1' IDENTIFIED BY 'wp'; GRANT ALL ON wp.* TO 'wp'@'127.0.0.1';";
@@ -195,7 +209,7 @@ eval( '?>' . stream_get_contents( STDIN ) );
     const server = spawn('php', [
       '-d', 'error_reporting=E_ALL', '-d', 'display_errors=0', '-d', 'log_errors=1',
       '-d', `error_log=${join(dir, 'php-errors.log')}`, '-S', `127.0.0.1:${webPort}`, '-t', wp,
-    ], { cwd: wp, stdio: 'ignore', env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' } });
+    ], { cwd: wp, stdio: 'ignore', detached: true, env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' } });
     site.processes.push(server);
     await waitFor('php -S', async () => (await fetch(site.origin + '/wp-login.php')).ok);
     return site;
