@@ -7,6 +7,8 @@ export { default } from './doui-policy-wasm';
 
 /** Compiles the renderer's wasm module once; every other call needs it first. */
 export function load(): Promise<unknown>;
+/** Links the policy stylesheet (`doui-policy.css`, beside the module) once per page. */
+export function useStylesheet(): void;
 /** What is wrong with a site config (`config line N: field: problem`), or ''. */
 export function explainConfig(configJson: string): Promise<string>;
 /**

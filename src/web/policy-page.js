@@ -36,6 +36,16 @@ function policyFailed(el, e) {
   el.replaceChildren(why, link);
 }
 
+/** Links the policy stylesheet (`doui-policy.css`, beside this module) once per page. */
+export function useStylesheet() {
+  if (document.querySelector('link[data-doui-policy-css]')) return;
+  const css = document.createElement('link');
+  css.rel = 'stylesheet';
+  css.href = new URL('./doui-policy.css', import.meta.url).href;
+  css.dataset.douiPolicyCss = '';
+  document.head.append(css);
+}
+
 /**
  * Renders every [data-doui-policy="policy.md"] element under `root`;
  * `configJson()` resolves to the site config text, whose tables it fills.
@@ -43,13 +53,7 @@ function policyFailed(el, e) {
 export async function renderPolicies(root, configJson) {
   const targets = [...root.querySelectorAll('[data-doui-policy]')];
   if (!targets.length) return;
-  if (!document.querySelector('link[data-doui-policy-css]')) {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = new URL('./doui-policy.css', import.meta.url).href;
-    css.dataset.douiPolicyCss = '';
-    document.head.append(css);
-  }
+  useStylesheet();
   let config;
   try {
     [, config] = await Promise.all([load(), configJson().catch(() => null)]);

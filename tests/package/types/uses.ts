@@ -16,7 +16,7 @@ import {
   type Config,
   type ConsentDetail,
 } from 'doui';
-import initPolicy, { checkConfig, explainConfig, load, mountPolicy, renderPolicy, runCli } from 'doui/policy';
+import initPolicy, { checkConfig, explainConfig, load, mountPolicy, renderPolicy, runCli, useStylesheet } from 'doui/policy';
 
 const config: Config = {
   $schema: './node_modules/doui/doui-config.schema.json',
@@ -94,6 +94,7 @@ window.doui.accepted('analytics');
 window.doui.onChange(() => {});
 
 await initPolicy();
+useStylesheet();
 await load();
 const problem: string = checkConfig(text) || (await explainConfig(text));
 const policy = renderPolicy('# Policy', text);

@@ -34,13 +34,7 @@ if (doui) {
 const inline = [...document.querySelectorAll('.doui-wp-policy[data-doui-markdown]')];
 if (inline.length) {
   const policy = await import(new URL('../dist/doui-policy.js', import.meta.url).href);
-  if (!document.querySelector('link[data-doui-policy-css]')) {
-    const css = document.createElement('link');
-    css.rel = 'stylesheet';
-    css.href = new URL('../dist/doui-policy.css', import.meta.url).href;
-    css.dataset.douiPolicyCss = '';
-    document.head.append(css);
-  }
+  policy.useStylesheet();
   await policy.load();
   const config = document.getElementById('doui-config')?.textContent;
   for (const el of inline) {
