@@ -86,7 +86,7 @@ test('the late widget is a declared service with its transmission, and waits for
   await page.locator('.doui-embed').first().getByRole('button', { name: 'YouTubeを常に許可する' }).focus();
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.querySelectorAll('iframe[src]').length === 2);
-  await page.waitForTimeout(500);
+  await env.quiet(page);
   const sent = () => env.server.log.slice(since).filter((r) => r.host.startsWith('127.0.0.2')).map((r) => r.path);
   assert.ok(!sent().some((p) => p.includes('widget')), sent().join());
   assert.equal(await page.locator('#late-widget').getAttribute('data-widget-ran'), null);

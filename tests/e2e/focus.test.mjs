@@ -18,7 +18,7 @@ async function withBanner(path, viewport) {
   // The demo's late content (a script after 300 ms, an embed by fetch) is in.
   if (await page.locator('#late-widget').count()) {
     await page.locator('#late-widget iframe').waitFor({ state: 'attached' });
-    await page.waitForTimeout(500);
+    await env.quiet(page);
   }
   return page;
 }

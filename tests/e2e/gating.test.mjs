@@ -26,19 +26,11 @@ async function visit(path = '/', options) {
   return page;
 }
 
-/** Waits until no request has reached the server for `ms`, so that none still in flight is counted later. */
-async function quiet(page, ms = 300) {
-  for (let n = -1; n !== env.server.log.length; ) {
-    n = env.server.log.length;
-    await page.waitForTimeout(ms);
-  }
-}
-
 async function settle(page) {
   await page.evaluate(() => window.doui.ready);
   // late.js inserts its script after 300 ms and fetches its fragment at once.
   await page.locator('#late-widget iframe').waitFor({ state: 'attached' });
-  await page.waitForTimeout(600);
+  await env.quiet(page);
 }
 
 const analyticsRuns = (page) => page.evaluate(() => window.demoAnalytics?.runs ?? 0);
@@ -78,7 +70,7 @@ test('reject all keeps everything blocked, also after a reload', async () => {
   const since = env.server.log.length;
   const page = await visit('/');
   await page.locator('[data-doui-action="reject-all"]').click();
-  await page.waitForTimeout(300);
+  await env.quiet(page);
   await page.reload();
   await settle(page);
   assert.deepEqual(thirdPartySince(since), []);
@@ -102,7 +94,7 @@ test('accepting analytics runs its tag at once, once, and nothing else', async (
   // Consenting again does not run the tag a second time.
   await page.evaluate(() => window.doui.set('google-analytics', true));
   await page.evaluate(() => window.doui.set('analytics', true));
-  await page.waitForTimeout(200);
+  await env.quiet(page);
   assert.equal(await analyticsRuns(page), 1);
   assert.equal(await page.locator('iframe[src]').count(), 0);
   assert.deepEqual(page.errors, []);
@@ -149,7 +141,7 @@ test('withdrawing deletes declared cookies on parent domains and paths, and bloc
   const notice = page.locator('.doui-notice');
   await notice.getByRole('button', { name: 'Reload' }).waitFor();
   assert.match(await notice.innerText(), /reload the page/);
-  await quiet(page);
+  await env.quiet(page);
   const since = env.server.log.length;
   await Promise.all([page.waitForEvent('load'), notice.getByRole('button', { name: 'Reload' }).click()]);
   await settle(page);
@@ -270,7 +262,7 @@ for (const csp of [false, true]) {
     assert.deepEqual(await media(), { css: '', img: null, source: null });
     await page.evaluate(() => window.doui.set('analytics', true));
     await page.waitForFunction(() => window.lab.runs.length >= 4);
-    await page.waitForTimeout(300);
+    await env.quiet(page);
     const runs = await page.evaluate(() => window.lab.runs);
     assert.deepEqual(runs.slice(0, 2), ['first', 'inline'], 'classic scripts keep document order');
     assert.deepEqual([...runs].sort(), ['first', 'inline', 'integrity', 'module:string']);

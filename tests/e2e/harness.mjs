@@ -50,8 +50,28 @@ export function setup() {
       page.errors = [];
       page.on('pageerror', (e) => page.errors.push(e.message));
       page.on('console', (m) => m.type() === 'error' && page.errors.push(m.text()));
+      // Requests the page has started and not yet seen end, for quiet().
+      page.inflight = 0;
+      page.on('request', () => page.inflight++);
+      for (const end of ['requestfinished', 'requestfailed']) page.on(end, () => page.inflight--);
       if (path !== null) await page.goto(path.startsWith('http') ? path : env.origin + path);
       return page;
+    },
+    /**
+     * Waits until the network is quiet: the page has no request in flight and
+     * the server has seen no new request for `ms`. A check that nothing was
+     * loaded must come after this, not after a fixed time, so that a request
+     * still on its way is counted and a slow machine does not pass vacuously.
+     */
+    async quiet(page, ms = 300) {
+      const deadline = Date.now() + 15000;
+      for (let seen = -1; ; ) {
+        const now = env.server.log.length;
+        if (now === seen && page.inflight <= 0) return;
+        if (Date.now() > deadline) throw new Error(`network not quiet after 15 s: ${page.inflight} requests in flight`);
+        seen = now;
+        await page.waitForTimeout(ms);
+      }
     },
     /** Requests the server saw on the third-party origin. */
     thirdPartyRequests() {
