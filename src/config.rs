@@ -9,7 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::i18n::{push_span, Lang, Msg, Unit};
+use crate::i18n::{push_lifetime, Lang, Msg, Unit};
 use crate::json::{self, Kind, Value};
 use crate::text::push_uint;
 
@@ -215,27 +215,12 @@ impl Lifetime {
         Some(Lifetime::Span(n, unit))
     }
 
-    /// Appends the lifetime in words: `1年`, `2日`, `1 year`, `until the browser is closed`.
-    pub fn push_words(self, out: &mut String, lang: Lang) {
-        match self {
-            Lifetime::Session => out.push_str(Msg::UntilClosed.builtin(lang)),
-            Lifetime::Span(n, unit) => push_span(out, n, unit, lang),
-        }
-    }
-
     /// Whether it is longer than `days` (months count 30 days, years 365).
     pub fn longer_than_days(self, days: u32) -> bool {
         match self {
             Lifetime::Session => false,
             Lifetime::Span(n, unit) => n as u64 * unit.seconds() > days as u64 * 86_400,
         }
-    }
-
-    /// The lifetime in words.
-    pub fn words(self, lang: Lang) -> String {
-        let mut s = String::new();
-        self.push_words(&mut s, lang);
-        s
     }
 }
 
@@ -363,7 +348,12 @@ impl Config {
                     if measures && k.lifetime.longer_than_days(MAX_CONSENT_DAYS) {
                         let mut m = child(&kp, "lifetime");
                         m.push_str(": ");
-                        k.lifetime.push_words(&mut m, Lang::En);
+                        push_lifetime(
+                            &mut m,
+                            k.lifetime,
+                            Msg::UntilClosed.builtin(Lang::En),
+                            Lang::En,
+                        );
                         m.push_str(" is longer than 13 months, the longest European regulators accept for analytics and advertising cookies");
                         out.push(m);
                     }
@@ -1362,11 +1352,6 @@ mod tests {
         for bad in ["", "y", "0d", "01d", "2", "2 d", "2days", "-1d", "9999999d"] {
             assert_eq!(Lifetime::parse(bad), None, "{bad}");
         }
-        assert_eq!(Lifetime::parse("1y").unwrap().words(Lang::Ja), "1年");
-        assert_eq!(
-            Lifetime::Session.words(Lang::En),
-            "Until the browser is closed"
-        );
     }
 
     #[test]

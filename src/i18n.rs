@@ -5,6 +5,7 @@
 
 use alloc::string::String;
 
+use crate::config::Lifetime;
 use crate::text::{push_uint, split_ascii};
 
 /// A language doui speaks out of the box.
@@ -212,6 +213,15 @@ impl Unit {
                 Unit::Year => (" year", " years"),
             },
         }
+    }
+}
+
+/// Appends a cookie's lifetime in words: `1年`, `2 days`, or for a session
+/// cookie `until_closed`, the site's `untilClosed` text (see `Config::text`).
+pub fn push_lifetime(out: &mut String, lifetime: Lifetime, until_closed: &str, lang: Lang) {
+    match lifetime {
+        Lifetime::Session => out.push_str(until_closed),
+        Lifetime::Span(n, unit) => push_span(out, n, unit, lang),
     }
 }
 

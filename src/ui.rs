@@ -7,7 +7,7 @@ use alloc::string::String;
 
 use crate::config::{Config, Lifetime};
 use crate::consent::Choices;
-use crate::i18n::{list_marks, Lang, Msg};
+use crate::i18n::{list_marks, push_lifetime, Lang, Msg};
 use crate::text::{push_escaped, split_once_ascii};
 
 /// What the banner needs to know beyond the config.
@@ -239,7 +239,12 @@ pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
 
 fn lifetime(o: &mut Out, l: Lifetime) {
     let mut words = String::new();
-    l.push_words(&mut words, o.lang);
+    push_lifetime(
+        &mut words,
+        l,
+        o.config.text(o.lang, Msg::UntilClosed),
+        o.lang,
+    );
     o.esc(&words);
 }
 
@@ -587,5 +592,19 @@ mod tests {
         let c = Config::from_json(&json).unwrap();
         assert!(banner(&c, JA).contains(">同意して閉じる<"));
         assert!(reopen_button(&c, Lang::En).contains(">Cookie settings<"));
+    }
+
+    #[test]
+    fn session_lifetimes_use_the_sites_own_text() {
+        let json = r#"{ "revision": 1,
+          "texts": { "ja": { "untilClosed": "タブを閉じるまで" } },
+          "categories": [
+            { "id": "necessary", "required": true, "title": "N", "description": "d",
+              "services": [{ "id": "login", "name": "L", "provider": "P", "purpose": "p",
+                "cookies": [{ "name": "sid", "lifetime": "session" }] }] } ] }"#;
+        let c = Config::from_json(json).unwrap();
+        let html = preferences(&c, JA, &Choices::all(&c, false));
+        assert!(html.contains("タブを閉じるまで"), "{html}");
+        assert!(!html.contains("ブラウザーを閉じるまで"));
     }
 }

@@ -4,7 +4,7 @@
 
 use super::PolicyError;
 use crate::config::{Category, Config, Party};
-use crate::i18n::{Lang, Msg};
+use crate::i18n::{push_lifetime, Lang, Msg};
 use crate::text::push_escaped;
 
 /// A fenced block the renderer replaces.
@@ -116,7 +116,8 @@ fn cell(out: &mut String, s: &str) {
     out.push_str("</td>");
 }
 
-fn link_or_text(out: &mut String, text: &str, url: Option<&str>, lang: Lang) {
+/// `new_tab` is the hidden text after an external link: the site's `newTab` text.
+fn link_or_text(out: &mut String, text: &str, url: Option<&str>, new_tab: &str) {
     match url {
         Some(u) => {
             out.push_str("<a href=\"");
@@ -124,7 +125,7 @@ fn link_or_text(out: &mut String, text: &str, url: Option<&str>, lang: Lang) {
             out.push_str("\" target=\"_blank\" rel=\"noopener noreferrer\">");
             push_escaped(out, text);
             out.push_str("<span class=\"doui-sr\">");
-            push_escaped(out, Msg::NewTab.builtin(lang));
+            push_escaped(out, new_tab);
             out.push_str("</span></a>");
         }
         None => push_escaped(out, text),
@@ -154,12 +155,18 @@ fn cookie_tables(config: &Config, categories: &[&Category], lang: Lang) -> Strin
                 out.push_str("<tr><td><code>");
                 push_escaped(&mut out, &c.name);
                 out.push_str("</code></td><td>");
-                link_or_text(&mut out, s.name.get(lang), s.privacy_url.as_deref(), lang);
+                link_or_text(
+                    &mut out,
+                    s.name.get(lang),
+                    s.privacy_url.as_deref(),
+                    t(Msg::NewTab),
+                );
                 out.push_str("<br><span class=\"doui-provider\">");
                 push_escaped(&mut out, s.provider.get(lang));
                 out.push_str("</span></td>");
                 cell(&mut out, c.purpose.as_ref().unwrap_or(&s.purpose).get(lang));
-                let mut life = c.lifetime.words(lang);
+                let mut life = String::new();
+                push_lifetime(&mut life, c.lifetime, t(Msg::UntilClosed), lang);
                 if let Some(note) = &c.note {
                     life.push_str(if lang == Lang::Ja { "（" } else { " (" });
                     life.push_str(note.get(lang));
@@ -204,7 +211,7 @@ fn transmission_table(config: &Config, categories: &[&Category], lang: Lang) -> 
                     &mut out,
                     tx.recipient.get(lang),
                     tx.recipient_url.as_deref(),
-                    lang,
+                    t(Msg::NewTab),
                 );
                 out.push_str("</td>");
                 cell(&mut out, tx.data.get(lang));

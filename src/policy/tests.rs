@@ -349,3 +349,32 @@ fn hrefs_are_percent_encoded_as_the_reference_does() {
         "<p><a href=\"/%C3%B6?q=1&amp;r=%5B2%5D\">a</a></p>"
     );
 }
+
+#[test]
+fn tables_use_the_sites_own_texts_for_session_lifetimes_and_new_tabs() {
+    let json = CONFIG
+        .replace("\"lifetime\": \"1y\"", "\"lifetime\": \"session\"")
+        .replace(
+            "\"purposeSite\":",
+            "\"recipientUrl\": \"https://policies.google.com/privacy\", \"purposeSite\":",
+        )
+        .replace(
+            "\"revision\": 3,",
+            "\"revision\": 3, \"texts\": {\"ja\": {\"untilClosed\": \"タブを閉じるまで\", \"newTab\": \"（別タブ）\"}},",
+        );
+    let config = Config::from_json(&json).unwrap();
+    let cookies = render("```doui-cookies\n```\n", Some(&config))
+        .unwrap()
+        .html;
+    assert!(cookies.contains("<td>タブを閉じるまで</td>"), "{cookies}");
+    assert!(!cookies.contains("ブラウザーを閉じるまで"));
+    assert!(
+        cookies.contains("<span class=\"doui-sr\">（別タブ）</span>"),
+        "{cookies}"
+    );
+    let sent = render("```doui-transmissions\n```\n", Some(&config))
+        .unwrap()
+        .html;
+    assert!(sent.contains("（別タブ）</span></a>"), "{sent}");
+    assert!(!sent.contains("新しいタブで開きます"), "{sent}");
+}
