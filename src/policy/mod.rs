@@ -117,12 +117,25 @@ impl PolicyError {
             | PolicyError::BadOption { line } => *line,
         }
     }
+
+    /// What is wrong, without the place: `unknown block `doui-x` (…)`.
+    pub fn problem(&self) -> Problem<'_> {
+        Problem(self)
+    }
 }
+
+/// The problem part of a [`PolicyError`]'s message, without `policy line N: `.
+pub struct Problem<'a>(&'a PolicyError);
 
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "policy line {}: ", self.line())?;
-        match self {
+        write!(f, "policy line {}: {}", self.line(), self.problem())
+    }
+}
+
+impl fmt::Display for Problem<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
             PolicyError::FrontMatter { problem, .. } => f.write_str(problem.message()),
             PolicyError::UnknownDirective { name, .. } => write!(
                 f,

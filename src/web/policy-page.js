@@ -18,7 +18,7 @@ export function load() {
 /** What is wrong with a site config (`config line N: field: problem`), or ''. */
 export async function explainConfig(text) {
   await load();
-  return renderer.checkConfig(text);
+  return renderer.checkConfig(text)?.message ?? '';
 }
 
 /** Says why a policy is not shown, and links to its Markdown source. */

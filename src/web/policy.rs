@@ -5,39 +5,98 @@ use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::config::Config;
+use serde::Serialize;
+
+use crate::config::{Config, ConfigError};
 use crate::policy;
 
-/// A rendered policy, as JavaScript sees it.
-#[wasm_bindgen]
-pub struct RenderedPolicy {
-    html: String,
-    title: String,
-    lang: String,
-    version: String,
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &str = r#"
+/** A rendered policy, as `renderPolicy` returns it. */
+export interface RenderedPolicy {
+  /** The `<article>` HTML; everything from the Markdown is escaped or checked. */
+  html: string;
+  /** Title from the front matter, else the first `#` heading. */
+  title: string;
+  /** The language tag of the text. */
+  lang: string;
+  /** Short hash of the source text: the value for the config's `policyVersion`. */
+  version: string;
+  /** Every heading, in order, with the id its anchor points to. */
+  headings: { level: number; id: string; text: string }[];
+}
+/**
+ * Why a config or a policy was refused. `renderPolicy` and `mountPolicy` throw
+ * an `Error` with these properties; `checkConfig` returns one, or null.
+ */
+export interface DouiProblem {
+  /** 1-based line in the JSON or Markdown source. */
+  line: number;
+  /** The config field, e.g. `categories[1].services[0].id`; '' for a policy's own lines. */
+  path: string;
+  /** What is wrong, without the place. */
+  problem: string;
+  /** The whole sentence: `config line 3: categories[0].id: …` or `policy line 3: …`. */
+  message: string;
+}
+"#;
+
+/// A rendered policy, as JavaScript sees it (`RenderedPolicy` above).
+#[derive(Serialize)]
+struct RenderedPolicy<'a> {
+    html: &'a str,
+    title: &'a str,
+    lang: &'a str,
+    version: &'a str,
+    headings: Vec<Heading<'a>>,
 }
 
-#[wasm_bindgen]
-impl RenderedPolicy {
-    /// The `<article>` HTML; everything from the Markdown is escaped or checked.
-    #[wasm_bindgen(getter)]
-    pub fn html(&self) -> String {
-        self.html.clone()
+#[derive(Serialize)]
+struct Heading<'a> {
+    level: u8,
+    id: &'a str,
+    text: &'a str,
+}
+
+/// Why an input was refused (`DouiProblem` above).
+#[derive(Serialize)]
+struct Problem {
+    line: usize,
+    path: String,
+    problem: String,
+    message: String,
+}
+
+impl Problem {
+    fn config(e: &ConfigError) -> Problem {
+        Problem {
+            line: e.line as usize,
+            path: e.field(),
+            problem: String::from(e.problem.message()),
+            message: e.describe(),
+        }
     }
-    /// The document title.
-    #[wasm_bindgen(getter)]
-    pub fn title(&self) -> String {
-        self.title.clone()
+
+    fn policy(e: &policy::PolicyError) -> Problem {
+        Problem {
+            line: e.line(),
+            path: String::new(),
+            problem: e.problem().to_string(),
+            message: e.to_string(),
+        }
     }
-    /// The language tag of the text.
-    #[wasm_bindgen(getter)]
-    pub fn lang(&self) -> String {
-        self.lang.clone()
+
+    fn to_value(&self) -> JsValue {
+        // Serialising four plain fields into a fresh object cannot fail.
+        serde_wasm_bindgen::to_value(self).unwrap_or(JsValue::NULL)
     }
-    /// Short hash of the source text.
-    #[wasm_bindgen(getter)]
-    pub fn version(&self) -> String {
-        self.version.clone()
+
+    /// An `Error` whose `message` is the whole sentence, carrying the same
+    /// fields as properties, so `catch (e)` gets both the text and the place.
+    fn into_error(self) -> JsValue {
+        let error = js_sys::Error::new(&self.message);
+        js_sys::Object::assign(&error, &self.to_value().unchecked_into());
+        error.into()
     }
 }
 
@@ -47,34 +106,44 @@ thread_local! {
     static CONFIG: RefCell<Option<(String, Config)>> = const { RefCell::new(None) };
 }
 
-fn render(markdown: &str, config_json: Option<String>) -> Result<policy::Policy, JsError> {
+fn render(markdown: &str, config_json: Option<String>) -> Result<policy::Policy, JsValue> {
+    let policy_error = |e: policy::PolicyError| Problem::policy(&e).into_error();
     let Some(json) = config_json else {
-        return policy::render(markdown, None).map_err(|e| JsError::new(&e.to_string()));
+        return policy::render(markdown, None).map_err(policy_error);
     };
     CONFIG.with_borrow_mut(|cache| {
         if !cache.as_ref().is_some_and(|(text, _)| *text == json) {
-            let config = Config::from_json(&json).map_err(|e| JsError::new(&e.describe()))?;
+            let config = Config::from_json(&json).map_err(|e| Problem::config(&e).into_error())?;
             *cache = Some((json, config));
         }
         let config = cache.as_ref().map(|(_, c)| c);
-        policy::render(markdown, config).map_err(|e| JsError::new(&e.to_string()))
+        policy::render(markdown, config).map_err(policy_error)
     })
 }
 
 /// Renders policy Markdown; `config_json` (the site config as JSON text) fills the
-/// generated tables. Throws an `Error` naming the line and problem.
-#[wasm_bindgen(js_name = renderPolicy)]
-pub fn render_policy(
-    markdown: &str,
-    config_json: Option<String>,
-) -> Result<RenderedPolicy, JsError> {
+/// generated tables. Returns a plain `RenderedPolicy` object; throws an `Error`
+/// with the `DouiProblem` fields (line, path, problem, message).
+#[wasm_bindgen(js_name = renderPolicy, unchecked_return_type = "RenderedPolicy")]
+pub fn render_policy(markdown: &str, config_json: Option<String>) -> Result<JsValue, JsValue> {
     let p = render(markdown, config_json)?;
-    Ok(RenderedPolicy {
-        html: p.html,
-        title: p.title,
-        lang: p.lang,
-        version: p.version,
-    })
+    let rendered = RenderedPolicy {
+        html: &p.html,
+        title: &p.title,
+        lang: &p.lang,
+        version: &p.version,
+        headings: p
+            .headings
+            .iter()
+            .map(|h| Heading {
+                level: h.level,
+                id: &h.id,
+                text: &h.text,
+            })
+            .collect(),
+    };
+    // Strings, numbers and arrays of them always serialise.
+    serde_wasm_bindgen::to_value(&rendered).map_err(JsValue::from)
 }
 
 /// Renders policy Markdown into `target`, replacing its content, and returns the
@@ -84,22 +153,23 @@ pub fn mount_policy(
     target: &web_sys::Element,
     markdown: &str,
     config_json: Option<String>,
-) -> Result<String, JsError> {
+) -> Result<String, JsValue> {
     let p = render(markdown, config_json)?;
     target.set_inner_html(&p.html);
     target.set_attribute("data-doui-version", &p.version).ok();
     Ok(p.version)
 }
 
-/// What is wrong with a site config (`config line N: field: problem`), or an
-/// empty string when it is valid. The banner module reports only the line of an
-/// invalid config; this gives the whole message.
-#[wasm_bindgen(js_name = checkConfig)]
-pub fn check_config(config_json: &str) -> String {
-    Config::from_json(config_json)
-        .err()
-        .map(|e| e.describe())
-        .unwrap_or_default()
+/// What is wrong with a site config, as a `DouiProblem` (line, field path,
+/// problem, and the whole sentence `config line N: field: problem`), or null
+/// when it is valid. The banner module reports only the line of an invalid
+/// config; this gives the whole story.
+#[wasm_bindgen(js_name = checkConfig, unchecked_return_type = "DouiProblem | null")]
+pub fn check_config(config_json: &str) -> JsValue {
+    match Config::from_json(config_json) {
+        Ok(_) => JsValue::NULL,
+        Err(e) => Problem::config(&e).to_value(),
+    }
 }
 
 /// The `doui` command line (see `crate::cli`), for the npm package's `doui`
@@ -128,14 +198,17 @@ pub fn run_cli(
                 .unwrap_or_else(|| String::from("cannot be read")),
         }),
     });
-    let result = js_sys::Object::new();
-    for (key, value) in [
-        ("code", JsValue::from(outcome.code)),
-        ("stdout", JsValue::from(outcome.stdout)),
-        ("stderr", JsValue::from(outcome.stderr)),
-    ] {
-        // Setting a property on a fresh plain object cannot fail.
-        let _ = js_sys::Reflect::set(&result, &JsValue::from_str(key), &value);
+    #[derive(Serialize)]
+    struct Run {
+        code: i32,
+        stdout: String,
+        stderr: String,
     }
-    result.into()
+    let run = Run {
+        code: outcome.code,
+        stdout: outcome.stdout,
+        stderr: outcome.stderr,
+    };
+    // A number and two strings always serialise.
+    serde_wasm_bindgen::to_value(&run).unwrap_or(JsValue::NULL)
 }

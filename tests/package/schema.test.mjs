@@ -27,7 +27,8 @@ async function reader() {
   assert.ok(fs.existsSync(glue) && fs.existsSync(wasm), 'the policy module is not built: run ./dev build first');
   const module = await import(glue);
   module.initSync({ module: fs.readFileSync(wasm) });
-  return module.checkConfig;
+  // The reader's verdict as one sentence: '' when it accepts.
+  return (text) => module.checkConfig(text)?.message ?? '';
 }
 
 const errors = () => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join('; ');

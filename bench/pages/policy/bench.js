@@ -26,12 +26,7 @@ async function load(which) {
   if (which === 'doui') {
     const m = await import('/doui/dist/doui-policy.js');
     await m.default({ module_or_path: new URL('/doui/dist/doui_policy_bg.wasm', location.href) });
-    return (md) => {
-      const p = m.renderPolicy(md, inputs.config ?? undefined);
-      const html = p.html;
-      p.free?.();
-      return html;
-    };
+    return (md) => m.renderPolicy(md, inputs.config ?? undefined).html;
   }
   const { default: markdownit } = await import('/md/markdown-it.esm.min.mjs');
   const md = markdownit();

@@ -1,5 +1,6 @@
 // Wrong uses that the declarations must refuse, one per line marked @error.
 import { accepted, configure, onChange, type Config } from 'doui';
+import { checkConfig } from 'doui/policy';
 
 accepted(42); // @error: an id is a string
 onChange((detail) => detail.categories.analytics.toFixed()); // @error: decisions are booleans
@@ -8,4 +9,5 @@ const typo: Config = { revision: 1, categories: [], cookies: {} }; // @error: no
 configure({ revision: '1', categories: [] }); // @error: the revision is a number
 const mode: Config = { revision: 1, categories: [{ id: 'a', title: 'A', description: 'A' }], consentMode: { mode: 'sometimes' } }; // @error: not a Consent Mode mode
 const life: NonNullable<NonNullable<Config['categories'][0]['services']>[0]['cookies']>[0] = { name: '_ga', lifetime: 13 }; // @error: a lifetime is text
-void [typo, mode, life];
+const said: string = checkConfig('{}'); // @error: a refusal is a problem object or null, not text
+void [typo, mode, life, said];

@@ -17,6 +17,7 @@ import {
   type ConsentDetail,
 } from 'doui';
 import initPolicy, { checkConfig, explainConfig, load, mountPolicy, renderPolicy, runCli, useStylesheet } from 'doui/policy';
+import type { DouiProblem, RenderedPolicy } from 'doui/policy';
 
 const config: Config = {
   $schema: './node_modules/doui/doui-config.schema.json',
@@ -96,9 +97,16 @@ window.doui.onChange(() => {});
 await initPolicy();
 useStylesheet();
 await load();
-const problem: string = checkConfig(text) || (await explainConfig(text));
-const policy = renderPolicy('# Policy', text);
-const parts: string[] = [policy.html, policy.title, policy.lang, policy.version];
+const refused: DouiProblem | null = checkConfig(text);
+const problem: string = refused ? `${refused.line} ${refused.path} ${refused.problem}: ${refused.message}` : await explainConfig(text);
+const policy: RenderedPolicy = renderPolicy('# Policy', text);
+const parts: string[] = [policy.html, policy.title, policy.lang, policy.version, ...policy.headings.map((h) => `${h.level} ${h.id} ${h.text}`)];
+try {
+  renderPolicy('```doui-x\n```', null);
+} catch (e) {
+  const why = e as Error & DouiProblem;
+  parts.push(why.message, String(why.line), why.path);
+}
 const version: string = mountPolicy(document.body, '# Policy', null);
 const cli: { code: number; stdout: string; stderr: string } = runCli(['check', 'site.json'], (path) => path);
 void [known, problem, parts, version, cli];

@@ -27,7 +27,7 @@ async function check() {
   const text = area.value;
   const p = await policy;
   if (text !== area.value) return;
-  problem = p.checkConfig(text);
+  problem = p.checkConfig(text)?.message ?? '';
   checked.value = problem ? '' : token(text);
   area.setAttribute('aria-invalid', problem ? 'true' : 'false');
   status.classList.toggle('doui-admin-error', !!problem);
