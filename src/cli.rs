@@ -4,14 +4,16 @@
 //! both front ends print byte for byte the same thing.
 
 use crate::config::Config;
+use crate::i18n::Lang;
 use crate::policy;
 
 /// The usage text, printed by `--help` and after a mistake in the arguments.
 pub const USAGE: &str = "usage:
   doui render <policy.md> [--config <config.json>] [--standalone]
       print the policy as HTML (an <article>; with --standalone, a whole page)
-  doui check <config.json>
-      validate a site config and print advice
+  doui check <config.json> [--policy <policy.md>]...
+      validate a site config and print advice; with --policy, also check that
+      the policy renders with it and that policyVersion names its current text
   doui version <policy.md>
       print the policy's version hash
   doui schema
@@ -125,10 +127,31 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
                 out.stdout.push('\n');
             }
         }
-        ["check", file] => {
+        ["check", file, rest @ ..] => {
+            let mut policies = Vec::new();
+            let mut it = rest.iter();
+            while let Some(&a) = it.next() {
+                match a {
+                    "--policy" => policies.push(
+                        *it.next()
+                            .ok_or_else(|| Failure::usage("--policy needs a file"))?,
+                    ),
+                    other => return Err(Failure::usage(&format!("unknown option {other}"))),
+                }
+            }
             let c = load_config(read_file, file)?;
             for w in c.warnings() {
                 out.stderr.push_str(&format!("{file}: warning: {w}\n"));
+            }
+            let stale = policies
+                .iter()
+                .map(|policy| check_policy(read_file, &c, file, policy, out))
+                .collect::<Result<Vec<bool>, Failure>>()?;
+            if stale.contains(&true) {
+                return Err(Failure(
+                    FAILED,
+                    format!("{file}: policyVersion does not name the current policy text"),
+                ));
             }
             let services: usize = c.categories.iter().map(|c| c.services.len()).sum();
             out.stdout.push_str(&format!(
@@ -160,6 +183,48 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
     Ok(())
 }
 
+/// Renders `policy` with the config and compares its version with the config's
+/// `policyVersion` in the policy's language. Says what to write when they
+/// differ, and returns whether they did: a stored choice records that value, so
+/// a stale one would claim the visitor could read a text that is gone.
+fn check_policy(
+    read_file: ReadFile,
+    config: &Config,
+    file: &str,
+    policy: &str,
+    out: &mut Outcome,
+) -> Result<bool, Failure> {
+    let p = policy::render(&read(read_file, policy)?, Some(config))
+        .map_err(|e| Failure(FAILED, format!("{policy}: {e}")))?;
+    let lang = Lang::from_tag(&p.lang).unwrap_or(Lang::Ja);
+    let declared = config.policy_version.as_ref().and_then(|t| t.exact(lang));
+    match declared {
+        Some(v) if v == p.version => {
+            out.stdout.push_str(&format!(
+                "{policy}: ok: policyVersion.{} is {v}\n",
+                lang.tag()
+            ));
+            Ok(false)
+        }
+        Some(v) => {
+            out.stderr.push_str(&format!(
+                "{file}: policyVersion.{lang} is {v}, but {policy} is now {now}: set it to {now} (and consider bumping revision)\n",
+                lang = lang.tag(),
+                now = p.version
+            ));
+            Ok(true)
+        }
+        None => {
+            out.stderr.push_str(&format!(
+                "{file}: policyVersion.{lang} is missing: set it to {now}, the version of {policy}, so each choice records which text the visitor could read\n",
+                lang = lang.tag(),
+                now = p.version
+            ));
+            Ok(true)
+        }
+    }
+}
+
 fn escape(s: &str) -> String {
     let mut out = String::new();
     crate::text::push_escaped(&mut out, s);
@@ -184,6 +249,20 @@ mod tests {
             "site.json" => Ok(CONFIG.into()),
             "typo.json" => Ok(CONFIG.replace("\"provider\"", "\"provder\"")),
             "policy.md" => Ok(POLICY.into()),
+            "current.json" => Ok(CONFIG.replace(
+                "\"revision\": 3,",
+                &format!(
+                    "\"revision\": 3, \"policyVersion\": {{\"en\": \"{}\"}},",
+                    policy::version(POLICY)
+                ),
+            )),
+            "stale.json" => Ok(CONFIG.replace(
+                "\"revision\": 3,",
+                "\"revision\": 3, \"policyVersion\": {\"en\": \"0badc0de\"},",
+            )),
+            "tables.md" => {
+                Ok("---\nlang: en\n---\n# P\n\n```doui-cookies\ncategory: ads\n```\n".into())
+            }
             _ => Err("no such file".into()),
         }
     }
@@ -204,6 +283,48 @@ mod tests {
         assert_eq!(
             o.stderr,
             "site.json: warning: categories[1].services[0].transmissions[0].data: list what is sent concretely; avoid 「等」「その他」「など」\n"
+        );
+    }
+
+    #[test]
+    fn check_compares_policy_version_with_the_policy_text() {
+        let now = policy::version(POLICY);
+        let o = run_args(&["check", "current.json", "--policy", "policy.md"]);
+        assert_eq!(o.code, OK, "{}", o.stderr);
+        assert!(!o.stderr.contains("policyVersion"), "{}", o.stderr);
+        assert_eq!(
+            o.stdout,
+            format!("policy.md: ok: policyVersion.en is {now}\ncurrent.json: ok: revision 3, 2 categories, 1 services\n")
+        );
+        let o = run_args(&["check", "stale.json", "--policy", "policy.md"]);
+        assert_eq!(o.code, FAILED);
+        assert!(
+            o.stderr.contains(&format!(
+            "stale.json: policyVersion.en is 0badc0de, but policy.md is now {now}: set it to {now}"
+        )),
+            "{}",
+            o.stderr
+        );
+        assert!(o
+            .stderr
+            .ends_with("stale.json: policyVersion does not name the current policy text\n"));
+        let o = run_args(&["check", "site.json", "--policy", "policy.md"]);
+        assert_eq!(o.code, FAILED);
+        assert!(
+            o.stderr.contains(&format!(
+                "site.json: policyVersion.en is missing: set it to {now}"
+            )),
+            "{}",
+            o.stderr
+        );
+        // The policy must render with this config: its tables name its categories.
+        let o = run_args(&["check", "current.json", "--policy", "tables.md"]);
+        assert_eq!(o.code, FAILED);
+        assert!(
+            o.stderr
+                .ends_with("tables.md: policy line 6: the config has no category `ads`\n"),
+            "{}",
+            o.stderr
         );
     }
 
@@ -264,6 +385,7 @@ mod tests {
             &["frobnicate"],
             &["check"],
             &["check", "a.json", "b.json"],
+            &["check", "a.json", "--policy"],
             &["schema", "extra"],
             &["render", "policy.md", "--bogus"],
             &["render", "policy.md", "--config"],

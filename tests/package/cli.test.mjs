@@ -58,6 +58,19 @@ for (const [name, edit, expected] of [
   });
 }
 
+test('npx doui check --policy keeps policyVersion in step with the policies, as the native command does', () => {
+  const policies = ['--policy', 'policies/demo-site.ja.md', '--policy', 'policies/demo-site.en.md'];
+  const [nat, npm] = both('check', 'www/doui-config.json', ...policies);
+  assert.equal(npm.status, 0, npm.stderr);
+  assert.match(npm.stdout, /^policies\/demo-site\.ja\.md: ok: policyVersion\.ja is [0-9a-f]{8}\n/);
+  assert.deepEqual(npm, nat);
+  const stale = configWith('stale-policy.json', (t) => t.replace(/"ja": "[0-9a-f]{8}"/, '"ja": "0badc0de"'));
+  const [nat2, npm2] = both('check', stale, ...policies);
+  assert.equal(npm2.status, 1);
+  assert.match(npm2.stderr, /policyVersion\.ja is 0badc0de, but policies\/demo-site\.ja\.md is now [0-9a-f]{8}: set it to /);
+  assert.deepEqual(npm2, nat2);
+});
+
 test('render, version, schema and a missing file print the same in both', () => {
   for (const args of [
     ['render', 'policies/demo-site.ja.md', '--config', 'www/doui-config.json'],
