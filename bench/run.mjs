@@ -12,7 +12,7 @@
 // What each figure means is described in results.md and in bench/README.md.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -450,8 +450,35 @@ function policyTable(rows) {
   return md;
 }
 
+/**
+ * The native renderer against bare pulldown-cmark with the same options
+ * (benches/policy.rs, criterion, the release profile the wasm modules use),
+ * read from criterion's estimates: median ns per render of each group.
+ */
+function nativeBench() {
+  log('policy: native, cargo bench --bench policy (about a minute)');
+  execFileSync('cargo', ['bench', '--quiet', '--bench', 'policy', '--', '--warm-up-time', '1', '--measurement-time', '3'], {
+    cwd: repo,
+    // criterion's progress lines go nowhere; on failure they are in the error.
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+  const dir = join(repo, 'target/criterion');
+  const median = (group, fn) => JSON.parse(readFileSync(join(dir, group, fn, 'new/estimates.json'), 'utf8')).median.point_estimate;
+  return readdirSync(dir)
+    .filter((g) => existsSync(join(dir, g, 'doui/new/estimates.json')))
+    .sort((a, b) => (a === 'all policies joined' ? 1 : b === 'all policies joined' ? -1 : a.localeCompare(b)))
+    .map((group) => ({ group, douiUs: median(group, 'doui') / 1000, bareUs: median(group, 'pulldown-cmark') / 1000 }));
+}
+
+function nativeTable(rows) {
+  let md = '| input | doui µs | bare pulldown-cmark µs | doui ÷ bare (time) |\n|---|---:|---:|---:|\n';
+  for (const r of rows) md += `| ${r.group} | ${fmt(r.douiUs, 1)} | ${fmt(r.bareUs, 1)} | ${fmt(r.douiUs / r.bareUs, 2)} |\n`;
+  return md;
+}
+
 /** The issue's goals, each read against this run's figures. */
-function goals(bs, ps, largest) {
+function goals(bs, ps, largest, native) {
   const lines = [];
   const check = (ok, text) => lines.push(`- ${ok === null ? '?' : ok ? 'met' : '**not met**'}: ${text}`);
   if (bs) {
@@ -479,6 +506,11 @@ function goals(bs, ps, largest) {
       .join(', ')})`);
     const big = ps.find((r) => r.doc === largest);
     check(big?.doui.coldMs != null ? big.doui.coldMs < 50 : null, `cold first render of the largest seed (${largest}) < 50 ms, module fetch and compile included — ${fmt(big?.doui.coldMs, 1)} ms`);
+  }
+  const joined = native?.find((r) => r.group === 'all policies joined');
+  if (joined) {
+    const times = joined.douiUs / joined.bareUs;
+    check(times <= 2, `natively within 2× of bare pulldown-cmark with the same options — ${fmt(times, 2)}× the time on all policies joined`);
   }
   return lines.join('\n') + '\n';
 }
@@ -540,6 +572,7 @@ async function main() {
       results.policySummary = summarizePolicy(results.policy);
       const i = results.policy.bytes.slice(0, -1).reduce((best, b, k, all) => (b > all[best] ? k : best), 0);
       largest = docs[i];
+      results.native = nativeBench();
     }
 
     meta.loadAverageAtEnd = loadavg()[0];
@@ -551,7 +584,7 @@ async function main() {
     if (busy > meta.cores / 2) {
       md += `> The machine was busy (1-minute load average ${busy.toFixed(1)} on ${meta.cores} cores): timings are noisier than on an idle machine; byte counts are unaffected.\n\n`;
     }
-    md += '## Goals\n\n' + goals(results.bannerSummary, results.policySummary, largest) + '\n';
+    md += '## Goals\n\n' + goals(results.bannerSummary, results.policySummary, largest, results.native) + '\n';
     if (results.bannerSummary) md += '## Banner\n\n' + bannerTables(results.bannerSummary, names) + '\n';
     if (results.policySummary) {
       md += '## Policy renderer\n\n';
@@ -559,6 +592,11 @@ async function main() {
       md += `Warm: median time per render over ${WARM_RUNS} pages × 9 timed loops of N renders each (N chosen so a loop lasts ≥ 40 ms). `;
       md += `Cold: median of ${RUNS} fresh pages, from starting the module import to the end of the first render (module fetch, compile and instantiation included; the Markdown is fetched beforehand).\n\n`;
       md += policyTable(results.policySummary);
+    }
+    if (results.native) {
+      md += '\n## Policy renderer, native\n\n';
+      md += '`cargo bench --bench policy` (criterion, median of 100 samples; release profile, `opt-level = "z"` as the wasm modules): `policy::render` with the demo config against bare pulldown-cmark with the same options, which renders no tables, contents or ids.\n\n';
+      md += nativeTable(results.native);
     }
     await writeFile(join(here, 'results.json'), JSON.stringify(results, null, 1) + '\n');
     await writeFile(join(here, 'results.md'), md);
