@@ -1,0 +1,111 @@
+//! The site configs the server accepts receipts for, read with doui's own config
+//! reader, and the text each revision showed in each language.
+
+use std::collections::BTreeMap;
+
+use doui::config::Config;
+use doui::i18n::Lang;
+use sha2::{Digest, Sha256};
+
+use crate::address::hex;
+
+/// One config revision as the server checks receipts against it.
+#[derive(Debug, Clone)]
+pub struct Site {
+    /// The config as doui reads it.
+    pub config: Config,
+    /// Category ids in config order, with whether each is necessary.
+    pub categories: Vec<(String, bool)>,
+    /// Service ids in config order, with whether their category is necessary.
+    pub services: Vec<(String, bool)>,
+    /// Per language: the shown text and its SHA-256 in hex.
+    pub shown: Vec<(Lang, String, String)>,
+}
+
+/// The text a visitor is shown on a first visit in `lang`: the banner and the
+/// preferences dialog. Defined once, in doui's UI code.
+pub fn shown_text(config: &Config, lang: Lang) -> String {
+    let view = doui::ui::View {
+        lang,
+        cookies_ok: true,
+        gpc: false,
+    };
+    let mut s = doui::ui::banner(config, view);
+    s.push('\n');
+    s.push_str(&doui::ui::preferences(
+        config,
+        view,
+        &doui::consent::Choices::all(config, false),
+    ));
+    s
+}
+
+/// Lowercase hex SHA-256 of a text's UTF-8 bytes.
+pub fn sha256_hex(text: &str) -> String {
+    hex(&Sha256::digest(text.as_bytes()))
+}
+
+impl Site {
+    /// Reads a config file's text; the error names the file, the line and the field.
+    pub fn from_json(name: &str, text: &str) -> Result<Site, String> {
+        let config = Config::from_json(text).map_err(|e| format!("{name}: {}", e.describe()))?;
+        Ok(Site::new(config))
+    }
+
+    /// The checks and texts of a config already read.
+    pub fn new(config: Config) -> Site {
+        let mut categories = Vec::new();
+        let mut services = Vec::new();
+        for c in &config.categories {
+            categories.push((c.id.clone(), c.required));
+            for s in &c.services {
+                services.push((s.id.clone(), c.required));
+            }
+        }
+        let shown = Lang::ALL
+            .iter()
+            .map(|&lang| {
+                let text = shown_text(&config, lang);
+                let hash = sha256_hex(&text);
+                (lang, text, hash)
+            })
+            .collect();
+        Site {
+            config,
+            categories,
+            services,
+            shown,
+        }
+    }
+
+    /// The policy version a receipt in `lang` must carry ("" when the config has none).
+    pub fn policy(&self, lang: Lang) -> &str {
+        self.config
+            .policy_version
+            .as_ref()
+            .map_or("", |v| v.get(lang))
+    }
+
+    /// The hash of the text shown in `lang`.
+    pub fn shown_hash(&self, lang: Lang) -> &str {
+        self.shown
+            .iter()
+            .find(|(l, _, _)| *l == lang)
+            .map_or("", |(_, _, h)| h.as_str())
+    }
+}
+
+/// Every accepted revision by number. Two files with the same revision are refused:
+/// a receipt must name exactly one config.
+pub fn by_revision(sites: Vec<Site>) -> Result<BTreeMap<u32, Site>, String> {
+    let mut map = BTreeMap::new();
+    for site in sites {
+        let revision = site.config.revision;
+        if map.insert(revision, site).is_some() {
+            return Err(format!(
+                "two configs have revision {revision}: give each its own revision"
+            ));
+        }
+    }
+    Ok(map)
+}
