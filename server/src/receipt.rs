@@ -258,11 +258,16 @@ pub fn check(mut r: Receipt, sites: &BTreeMap<u32, Site>, now: u64) -> Result<Re
     {
         return Err(refuse("shown: expected 64 lowercase hex digits".into()));
     }
-    if r.shown != site.shown_hash(lang) {
+    if r.shown != site.shown_hash(lang, r.gpc) {
         return Err(refuse(format!(
-            "shown: not the hash of the text revision {} shows in {}",
+            "shown: not the hash of the text revision {} shows in {}{}",
             r.revision,
-            lang.tag()
+            lang.tag(),
+            if r.gpc {
+                " with Global Privacy Control"
+            } else {
+                ""
+            }
         )));
     }
     Ok(r)

@@ -9,6 +9,19 @@ use sha2::{Digest, Sha256};
 
 use crate::address::hex;
 
+/// One text a revision shows.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    /// The language.
+    pub lang: Lang,
+    /// Whether the browser sent Global Privacy Control (it changes the markup).
+    pub gpc: bool,
+    /// The banner and the preferences, as doui builds them.
+    pub text: String,
+    /// Lowercase hex SHA-256 of `text`.
+    pub hash: String,
+}
+
 /// One config revision as the server checks receipts against it.
 #[derive(Debug, Clone)]
 pub struct Site {
@@ -18,26 +31,9 @@ pub struct Site {
     pub categories: Vec<(String, bool)>,
     /// Service ids in config order, with whether their category is necessary.
     pub services: Vec<(String, bool)>,
-    /// Per language: the shown text and its SHA-256 in hex.
-    pub shown: Vec<(Lang, String, String)>,
-}
-
-/// The text a visitor is shown on a first visit in `lang`: the banner and the
-/// preferences dialog. Defined once, in doui's UI code.
-pub fn shown_text(config: &Config, lang: Lang) -> String {
-    let view = doui::ui::View {
-        lang,
-        cookies_ok: true,
-        gpc: false,
-    };
-    let mut s = doui::ui::banner(config, view);
-    s.push('\n');
-    s.push_str(&doui::ui::preferences(
-        config,
-        view,
-        &doui::consent::Choices::all(config, false),
-    ));
-    s
+    /// Per language and Global Privacy Control signal: the text a first-time
+    /// visitor is shown (`doui::ui::shown_text`) and its SHA-256 in hex.
+    pub shown: Vec<Shown>,
 }
 
 /// Lowercase hex SHA-256 of a text's UTF-8 bytes.
@@ -62,14 +58,19 @@ impl Site {
                 services.push((s.id.clone(), c.required));
             }
         }
-        let shown = Lang::ALL
-            .iter()
-            .map(|&lang| {
-                let text = shown_text(&config, lang);
+        let mut shown = Vec::new();
+        for lang in Lang::ALL {
+            for gpc in [false, true] {
+                let text = doui::ui::shown_text(&config, lang, gpc);
                 let hash = sha256_hex(&text);
-                (lang, text, hash)
-            })
-            .collect();
+                shown.push(Shown {
+                    lang,
+                    gpc,
+                    text,
+                    hash,
+                });
+            }
+        }
         Site {
             config,
             categories,
@@ -86,12 +87,12 @@ impl Site {
             .map_or("", |v| v.get(lang))
     }
 
-    /// The hash of the text shown in `lang`.
-    pub fn shown_hash(&self, lang: Lang) -> &str {
+    /// The hash of the text shown in `lang` with or without Global Privacy Control.
+    pub fn shown_hash(&self, lang: Lang, gpc: bool) -> &str {
         self.shown
             .iter()
-            .find(|(l, _, _)| *l == lang)
-            .map_or("", |(_, _, h)| h.as_str())
+            .find(|s| s.lang == lang && s.gpc == gpc)
+            .map_or("", |s| s.hash.as_str())
     }
 }
 

@@ -128,7 +128,8 @@ impl Store {
     /// Stores each distinct shown text once, keyed by its hash.
     pub async fn save_texts(&self, sites: &BTreeMap<u32, Site>) -> Result<(), String> {
         for site in sites.values() {
-            for (lang, text, hash) in &site.shown {
+            for shown in &site.shown {
+                let (lang, text, hash) = (shown.lang, &shown.text, &shown.hash);
                 sqlx::query(
                     "INSERT INTO texts (hash, revision, lang, body) VALUES ($1, $2, $3, $4)
                      ON CONFLICT (hash) DO NOTHING",

@@ -190,9 +190,8 @@ async fn every_language_and_action(db: Arc<Db>) -> CaseResult {
             (true, "custom"),
         ] {
             n += 1;
-            let mut r = receipt(&config, n, allowed, lang);
+            let mut r = receipt_gpc(&config, n, allowed, lang, n % 2 == 0);
             r["action"] = action.into();
-            r["gpc"] = (n % 2 == 0).into();
             let (status, body) = post(&c, &server.url("/v1/receipts"), &r).await;
             check!(status == 201, "{} {action}: {status} {body}", lang.tag());
         }

@@ -397,6 +397,17 @@ pub fn now() -> u64 {
 /// The receipt the banner sends for a choice: `consent::detail_json` of the record
 /// (the very JSON of the doui:consent event) plus the fields the client adds.
 pub fn receipt(config: &Config, n: u64, allowed: bool, lang: Lang) -> serde_json::Value {
+    receipt_gpc(config, n, allowed, lang, false)
+}
+
+/// [`receipt`] from a browser that sent Global Privacy Control or not.
+pub fn receipt_gpc(
+    config: &Config,
+    n: u64,
+    allowed: bool,
+    lang: Lang,
+    gpc: bool,
+) -> serde_json::Value {
     let policy = config
         .policy_version
         .as_ref()
@@ -414,14 +425,14 @@ pub fn receipt(config: &Config, n: u64, allowed: bool, lang: Lang) -> serde_json
     let o = v.as_object_mut().unwrap();
     o.insert("v".into(), 1.into());
     o.insert("lang".into(), lang.tag().into());
-    o.insert("gpc".into(), false.into());
+    o.insert("gpc".into(), gpc.into());
     o.insert(
         "action".into(),
         if allowed { "accept" } else { "reject" }.into(),
     );
     o.insert(
         "shown".into(),
-        sha256_hex(&doui_receipts::site::shown_text(config, lang)).into(),
+        sha256_hex(&doui::ui::shown_text(config, lang, gpc)).into(),
     );
     v
 }
