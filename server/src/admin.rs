@@ -102,17 +102,66 @@ fn esc(s: &str) -> String {
     out
 }
 
-/// Per category, per day: how many receipts allowed it and how many refused it.
-type Counts = BTreeMap<String, Vec<(u64, u64)>>;
-
-/// The admin page for `days` days starting at day number `first` (days since
-/// 1970-01-01), from the stored `(day, body)` pairs of that range.
-pub fn page(
-    sites: &BTreeMap<u32, Site>,
-    bodies: &[(String, String)],
+/// The counts behind the chart, gathered a page of rows at a time.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// First day shown, in days since 1970-01-01.
     first: i64,
+    /// How many days.
     days: i64,
-) -> String {
+    /// Per category, per day: receipts that allowed it, and that refused it.
+    counts: BTreeMap<String, Vec<(u64, u64)>>,
+    /// Receipts per action.
+    actions: BTreeMap<&'static str, u64>,
+    /// Receipts per day.
+    per_day: Vec<u64>,
+}
+
+impl Chart {
+    /// An empty chart of `days` days from day number `first`.
+    pub fn new(first: i64, days: i64) -> Chart {
+        Chart {
+            first,
+            days,
+            counts: BTreeMap::new(),
+            actions: BTreeMap::new(),
+            per_day: vec![0; days.max(0) as usize],
+        }
+    }
+
+    /// Counts one stored receipt (rows outside the range or unreadable are skipped;
+    /// `verify` is what reports edited rows).
+    pub fn add(&mut self, row: &Row) {
+        let Some(i) = day::to_days(&row.day).map(|n| n - self.first) else {
+            return;
+        };
+        if !(0..self.days).contains(&i) {
+            return;
+        }
+        let Ok(r) = serde_json::from_str::<Receipt>(&row.body) else {
+            return;
+        };
+        let i = i as usize;
+        self.per_day[i] += 1;
+        *self.actions.entry(r.action.name()).or_default() += 1;
+        for (id, on) in &r.categories.0 {
+            let slot = self
+                .counts
+                .entry(id.clone())
+                .or_insert_with(|| vec![(0, 0); self.days as usize]);
+            if *on {
+                slot[i].0 += 1;
+            } else {
+                slot[i].1 += 1;
+            }
+        }
+    }
+}
+
+/// The admin page for the chart's range.
+pub fn page(sites: &BTreeMap<u32, Site>, chart: &Chart) -> String {
+    let (first, days) = (chart.first, chart.days);
+    let (counts, actions, per_day) = (&chart.counts, &chart.actions, &chart.per_day);
     let lang = sites
         .values()
         .next_back()
@@ -127,33 +176,6 @@ pub fn page(
             }
         }
     }
-    let mut counts: Counts = BTreeMap::new();
-    let mut actions: BTreeMap<&'static str, u64> = BTreeMap::new();
-    let mut per_day = vec![0u64; days as usize];
-    for (d, body) in bodies {
-        let Some(i) = day::to_days(d).map(|n| n - first) else {
-            continue;
-        };
-        let Ok(r) = serde_json::from_str::<Receipt>(body) else {
-            continue;
-        };
-        if !(0..days).contains(&i) {
-            continue;
-        }
-        let i = i as usize;
-        per_day[i] += 1;
-        *actions.entry(r.action.name()).or_default() += 1;
-        for (id, on) in &r.categories.0 {
-            let slot = counts
-                .entry(id.clone())
-                .or_insert_with(|| vec![(0, 0); days as usize]);
-            if *on {
-                slot[i].0 += 1;
-            } else {
-                slot[i].1 += 1;
-            }
-        }
-    }
     let total: u64 = per_day.iter().sum();
     let max_day = per_day.iter().copied().max().unwrap_or(0).max(1);
     let from = day::from_days(first);
@@ -164,19 +186,20 @@ pub fn page(
         h,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-<title>Consent receipts</title><link rel=\"stylesheet\" href=\"/admin/admin.css\"></head><body>\
+<title>Consent receipts</title><link rel=\"stylesheet\" href=\"admin/admin.css\"></head><body>\
 <h1>Consent receipts</h1>\
-<form method=\"get\" action=\"/admin\"><label>Days <input name=\"days\" type=\"number\" min=\"1\" max=\"366\" value=\"{days}\"></label> <button>Show</button></form>\
+<form method=\"get\" action=\"admin\"><label>Days <input name=\"days\" type=\"number\" min=\"1\" max=\"366\" value=\"{days}\"></label> <button>Show</button></form>\
 <p class=\"summary\">{total} receipts from {from} to {to}"
     );
-    for (a, n) in &actions {
+    for (a, n) in actions {
         let _ = write!(h, " · {a}: {n}");
     }
     h.push_str("</p>");
     h.push_str("<p class=\"legend\"><span class=\"key yes\"></span> allowed <span class=\"key no\"></span> refused</p>");
-    const BAR: i64 = 14;
+    // Bars share a fixed width, so a week and a year both fill the chart.
     const HEIGHT: u64 = 120;
-    let width = days * BAR + 2;
+    let bar = (840 / days).max(3);
+    let width = days * bar + 2;
     for (id, title, required) in &categories {
         let empty = vec![(0, 0); days as usize];
         let series = counts.get(id).unwrap_or(&empty);
@@ -199,7 +222,7 @@ pub fn page(
             HEIGHT + 20
         );
         for (i, (y, n)) in series.iter().enumerate() {
-            let x = i as i64 * BAR + 1;
+            let x = i as i64 * bar + 1;
             let hy = y * HEIGHT / max_day;
             let hn = n * HEIGHT / max_day;
             let d = day::from_days(first + i as i64);
@@ -209,9 +232,9 @@ pub fn page(
 <rect class=\"yes\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{hy}\"></rect>\
 <rect class=\"no\" x=\"{x}\" y=\"{}\" width=\"{}\" height=\"{hn}\"></rect></g>",
                 HEIGHT - hy,
-                BAR - 2,
+                (bar - 1).max(1),
                 HEIGHT - hy - hn,
-                BAR - 2
+                (bar - 1).max(1)
             );
         }
         let _ = write!(

@@ -456,40 +456,36 @@ async fn export(
     };
     let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(8);
     let store = app.store.clone();
+    let range = (from.0.clone(), to.0.clone());
     tokio::spawn(async move {
-        let mut chunk = String::new();
-        if csv {
-            chunk.push_str(admin::CSV_HEADER);
+        if csv
+            && tx
+                .send(Bytes::from_static(admin::CSV_HEADER.as_bytes()))
+                .await
+                .is_err()
+        {
+            return;
         }
-        for d in from.1..=to.1 {
-            let mut lines = Vec::new();
-            let result = store
-                .each_of_day(&day::from_days(d), |row| {
-                    lines.push(if csv {
-                        admin::csv_line(&row)
-                    } else {
-                        admin::ndjson_line(&row)
-                    });
-                    true
-                })
-                .await;
-            if let Err(e) = result {
-                eprintln!("doui-receipts: export stopped: {e}");
-                return;
-            }
-            for line in lines {
-                chunk.push_str(&line);
-                if chunk.len() > 64 * 1024
-                    && tx
-                        .send(Bytes::from(std::mem::take(&mut chunk)))
-                        .await
-                        .is_err()
-                {
-                    return;
+        let result = store
+            .each_between(&range.0, &range.1, |rows| {
+                let tx = tx.clone();
+                async move {
+                    let mut chunk = String::new();
+                    for row in &rows {
+                        chunk.push_str(&if csv {
+                            admin::csv_line(row)
+                        } else {
+                            admin::ndjson_line(row)
+                        });
+                    }
+                    tx.send(Bytes::from(chunk)).await.is_ok()
                 }
-            }
+            })
+            .await;
+        if let Err(e) = result {
+            // The body ends short; the log says why.
+            eprintln!("doui-receipts: export stopped: {e}");
         }
-        let _ = tx.send(Bytes::from(chunk)).await;
     });
     let stream = futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|b| (Ok::<_, Infallible>(b), rx))
@@ -527,11 +523,20 @@ async fn admin_page(
     let today = day::now_ms().div_euclid(86_400_000);
     let from = day::from_days(today - days + 1);
     let to = day::from_days(today);
-    let bodies = match app.store.bodies(&from, &to).await {
-        Ok(b) => b,
-        Err(e) => return storage_error(e),
-    };
-    let html = admin::page(&app.sites, &bodies, today - days + 1, days);
+    let mut chart = admin::Chart::new(today - days + 1, days);
+    let result = app
+        .store
+        .each_between(&from, &to, |rows| {
+            for row in &rows {
+                chart.add(row);
+            }
+            std::future::ready(true)
+        })
+        .await;
+    if let Err(e) = result {
+        return storage_error(e);
+    }
+    let html = admin::page(&app.sites, &chart);
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -173,33 +173,59 @@ impl Store {
             .map_err(db)
     }
 
-    /// Calls `each` for every receipt of one day, in chain order.
-    pub async fn each_of_day<F>(&self, day: &str, mut each: F) -> Result<(), String>
-    where
-        F: FnMut(Row) -> bool,
-    {
-        let sql = format!("SELECT {ROW_COLUMNS} FROM receipts WHERE day = $1 ORDER BY shard, seq");
-        let mut rows = sqlx::query(&sql).bind(day).fetch(&self.pool);
-        while let Some(r) = rows.try_next().await.map_err(db)? {
-            if !each(row_of(&r).map_err(db)?) {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// The receipt bodies received from `from` to `to` (days, inclusive) with their day.
-    pub async fn bodies(&self, from: &str, to: &str) -> Result<Vec<(String, String)>, String> {
-        let rows = sqlx::query("SELECT day, body FROM receipts WHERE day >= $1 AND day <= $2")
-            .bind(from)
+    /// Up to `limit` receipts received on days up to `to`, in chain order (day,
+    /// shard, seq), after the cursor `after` (a row's day, shard and seq; start
+    /// with `(from, "", 0)`). Paging keeps a year's export or chart out of memory.
+    pub async fn page(
+        &self,
+        after: (&str, &str, i64),
+        to: &str,
+        limit: i64,
+    ) -> Result<Vec<Row>, String> {
+        let sql = format!(
+            "SELECT {ROW_COLUMNS} FROM receipts WHERE (day, shard, seq) > ($1, $2, $3) AND day <= $4
+             ORDER BY day, shard, seq LIMIT $5"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(after.0)
+            .bind(after.1)
+            .bind(after.2)
             .bind(to)
+            .bind(limit)
             .fetch_all(&self.pool)
             .await
             .map_err(db)?;
         rows.iter()
-            .map(|r| Ok((r.try_get("day")?, r.try_get("body")?)))
-            .collect::<Result<_, sqlx::Error>>()
+            .map(row_of)
+            .collect::<Result<_, _>>()
             .map_err(db)
+    }
+
+    /// Calls `each` for every receipt received from `from` to `to` (days, inclusive),
+    /// in chain order, a page at a time; `each` returns false to stop.
+    pub async fn each_between<F, Fut>(
+        &self,
+        from: &str,
+        to: &str,
+        mut each: F,
+    ) -> Result<(), String>
+    where
+        F: FnMut(Vec<Row>) -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let mut cursor = (from.to_string(), String::new(), 0);
+        loop {
+            let rows = self
+                .page((&cursor.0, &cursor.1, cursor.2), to, 2_000)
+                .await?;
+            let Some(last) = rows.last() else {
+                return Ok(());
+            };
+            cursor = (last.day.clone(), last.shard.clone(), last.seq);
+            if !each(rows).await {
+                return Ok(());
+            }
+        }
     }
 
     /// How many receipts are stored.
