@@ -144,6 +144,14 @@ async fn serve(args: Serve) -> Result<(), String> {
         sites.push(Site::from_json(&path.display().to_string(), &text)?);
     }
     let sites = site::by_revision(sites)?;
+    if let Some(newest) = sites.values().next_back() {
+        if newest.config.receipts.is_none() {
+            eprintln!(
+                "doui-receipts: warning: revision {} of the config has no receipts.url, so the banner sends no receipts",
+                newest.config.revision
+            );
+        }
+    }
     let ip_key = secret(
         &args.ip_key_file,
         "DOUI_RECEIPTS_IP_KEY",
