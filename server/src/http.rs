@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::address;
 use crate::admin;
@@ -97,8 +98,9 @@ fn json(status: StatusCode, value: serde_json::Value) -> Response {
 #[derive(Debug, Clone, Copy)]
 struct Client(IpAddr);
 
-/// The router with all its layers.
-pub fn router(app: Arc<App>) -> Router {
+/// The router with all its layers. `timeout` bounds a request from its headers to
+/// its answer, so a client that sends its body slowly cannot hold a connection.
+pub fn router(app: Arc<App>, timeout: Duration) -> Router {
     let origins: Vec<HeaderValue> = app
         .origins
         .iter()
@@ -119,6 +121,10 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/healthz", get(healthz))
         .fallback(|| async { error(StatusCode::NOT_FOUND, "path: no such endpoint") })
         .layer(RequestBodyLimitLayer::new(MAX_BODY))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            timeout,
+        ))
         .layer(cors)
         .layer(middleware::from_fn_with_state(app.clone(), guard))
         .layer(middleware::from_fn(json_errors))
@@ -186,6 +192,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => format!("body: larger than {MAX_BODY} bytes"),
         StatusCode::METHOD_NOT_ALLOWED => "method: not allowed on this path".to_string(),
         StatusCode::NOT_FOUND => "path: no such endpoint".to_string(),
+        StatusCode::REQUEST_TIMEOUT => "request: not received in time".to_string(),
         _ => {
             let (parts, body) = res.into_parts();
             let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
@@ -270,13 +277,13 @@ async fn post_receipt(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         r
     };
-    if tokio::time::timeout(Duration::from_secs(10), app.writer.send(job))
+    if tokio::time::timeout(Duration::from_secs(5), app.writer.send(job))
         .await
         .map_or(true, |sent| sent.is_err())
     {
         return busy();
     }
-    match tokio::time::timeout(Duration::from_secs(30), answer).await {
+    match tokio::time::timeout(Duration::from_secs(20), answer).await {
         Ok(Ok(Ok(hash))) => json(StatusCode::CREATED, serde_json::json!({ "receipt": hash })),
         _ => busy(),
     }

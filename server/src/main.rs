@@ -83,6 +83,9 @@ struct Serve {
     /// This instance's chain name; give each instance sharing one PostgreSQL its own.
     #[arg(long, env = "DOUI_RECEIPTS_SHARD", default_value = "main")]
     shard: String,
+    /// Seconds a request may take from its headers to its answer (a slow body gets 408).
+    #[arg(long, env = "DOUI_RECEIPTS_REQUEST_TIMEOUT", default_value_t = 30)]
+    request_timeout: u64,
     /// Most receipts committed in one transaction.
     #[arg(long, default_value_t = 512)]
     batch: usize,
@@ -225,7 +228,7 @@ async fn serve(args: Serve) -> Result<(), String> {
         revisions.join(", "),
         args.shard
     );
-    let router = http::router(app);
+    let router = http::router(app, Duration::from_secs(args.request_timeout.max(1)));
     axum::serve(
         listener,
         router.into_make_service_with_connect_info::<SocketAddr>(),

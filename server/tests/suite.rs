@@ -44,6 +44,7 @@ cases!(
     sql_meta_characters_in_every_field,
     cors_for_allowed_origins_only,
     floods_past_the_rate_limit,
+    a_stalled_body_times_out,
     stores_only_a_keyed_hash_of_the_network,
     admin_export_and_page_need_the_token,
     tamper_edit_is_found,
@@ -772,6 +773,35 @@ async fn floods_past_the_rate_limit(db: Arc<Db>) -> CaseResult {
         by_client.iter().all(|&n| (3..=4).contains(&n)),
         "per-client budgets: {by_client:?}"
     );
+    Ok(())
+}
+
+async fn a_stalled_body_times_out(db: Arc<Db>) -> CaseResult {
+    use std::io::{Read, Write};
+    let fresh = db.fresh().await;
+    let server = Server::start(&fresh.url, &["--request-timeout", "1"]);
+    let addr = server.base.trim_start_matches("http://").to_string();
+    let answer = tokio::task::spawn_blocking(move || -> Result<(String, f64), String> {
+        let mut s = std::net::TcpStream::connect(&addr).map_err(|e| e.to_string())?;
+        s.set_read_timeout(Some(Duration::from_secs(10))).map_err(|e| e.to_string())?;
+        let start = Instant::now();
+        // Headers announce 300 bytes; one arrives, then nothing.
+        s.write_all(b"POST /v1/receipts HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 300\r\n\r\n{")
+            .map_err(|e| e.to_string())?;
+        let mut buf = [0u8; 1024];
+        let n = s.read(&mut buf).map_err(|e| e.to_string())?;
+        Ok((String::from_utf8_lossy(&buf[..n]).to_string(), start.elapsed().as_secs_f64()))
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    check!(
+        answer.0.starts_with("HTTP/1.1 408") && answer.0.contains("not received in time"),
+        "stalled body: {:?}",
+        answer.0
+    );
+    let fast = answer.1 <= 5.0;
+    check!(fast, "answered after {:.1} s", answer.1);
+    check!(count(&fresh.url).await == 0, "something was stored");
     Ok(())
 }
 
