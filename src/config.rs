@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use crate::i18n::{push_lifetime, Lang, Msg, Unit};
 use crate::json::{self, Kind, Value};
-use crate::text::push_uint;
+use crate::text::{push_uint, split_ascii, split_once_ascii};
 
 /// The longest consent lifetime a config may ask for, in days (13 months, the
 /// ceiling regulators accept and about what browsers cap cookies at).
@@ -53,6 +53,15 @@ pub struct Config {
     /// Reload the page when a visitor withdraws consent for scripts that already
     /// ran, instead of offering a reload.
     pub reload_on_withdraw: bool,
+    /// Where the banner sends a receipt of each choice; none when absent.
+    pub receipts: Option<Receipts>,
+}
+
+/// The site's receipts server, which keeps a proof of each choice.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Receipts {
+    /// The endpoint receipts are posted to (see [`is_receipts_url`]).
+    pub url: String,
 }
 
 /// Google Consent Mode v2 types, in the order of their bits in
@@ -291,6 +300,13 @@ impl Config {
         self.categories.iter().find(|c| c.id == id)
     }
 
+    /// Whether a Global Privacy Control signal from the browser (`signal`)
+    /// changes anything here: the config honours it and some category is marked
+    /// `gpc`. Then the banner says so and shows those categories locked off.
+    pub fn gpc_applies(&self, signal: bool) -> bool {
+        signal && self.honour_gpc && self.categories.iter().any(|c| c.gpc)
+    }
+
     /// A text, with the config's override for `lang` if it has one.
     pub fn text(&self, lang: Lang, msg: Msg) -> &str {
         self.texts
@@ -468,6 +484,8 @@ pub enum Problem {
     BadMode,
     /// A cookie path that does not start with `/` or has characters paths cannot have.
     BadPath,
+    /// A receipts URL that is not https (or http to this machine).
+    BadReceiptsUrl,
 }
 
 impl Problem {
@@ -499,6 +517,7 @@ impl Problem {
             Problem::UnknownConsentType => "not a Consent Mode type (ad_storage, ad_user_data, ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
             Problem::BadMode => "expected \"basic\" or \"advanced\"",
             Problem::BadPath => "expected a path starting with / without spaces, ; or ,",
+            Problem::BadReceiptsUrl => "expected an https URL (http only for localhost, 127.x.x.x or [::1]) without spaces or user name",
         }
     }
 }
@@ -798,6 +817,7 @@ impl Reader {
                 "consentMode",
                 "honourGpc",
                 "reloadOnWithdraw",
+                "receipts",
             ],
         );
         // Only for editors: its value means nothing to doui, but it is a string.
@@ -914,7 +934,21 @@ impl Reader {
             consent_mode.url_passthrough = self.opt_bool(mo, "urlPassthrough").unwrap_or(false);
             self.leave();
         }
+        let mut receipts = None;
+        if let Some(rv) = field(o, "receipts") {
+            self.enter("receipts");
+            let ro = self.object(rv, &["url"]);
+            match self.opt_string(ro, "url") {
+                None => self.missing(rv, "url"),
+                Some(url) if !is_receipts_url(&url) => {
+                    self.fail_field(rv, ro, "url", Problem::BadReceiptsUrl)
+                }
+                Some(url) => receipts = Some(Receipts { url }),
+            }
+            self.leave();
+        }
         Config {
+            receipts,
             consent_mode,
             honour_gpc: self.opt_bool(o, "honourGpc").unwrap_or(true),
             reload_on_withdraw: self.opt_bool(o, "reloadOnWithdraw").unwrap_or(false),
@@ -1171,6 +1205,59 @@ pub(crate) fn is_url(s: &str) -> bool {
         && !s.bytes().any(|b| b <= b' ' || b == 0x7f)
 }
 
+/// Where receipts may go: an `https://` URL, or `http://` to this machine
+/// (`localhost`, `127.x.x.x`, `[::1]`, with an optional port) for testing; no
+/// user name (`https://a@b` hides the real host), spaces or control characters.
+/// A consent proof must not travel in clear over the network.
+pub fn is_receipts_url(s: &str) -> bool {
+    let (secure, rest) = match split_once_ascii(s, b':') {
+        Some(("https", rest)) => (true, rest),
+        Some(("http", rest)) => (false, rest),
+        _ => return false,
+    };
+    let Some(rest) = rest.strip_prefix("//") else {
+        return false;
+    };
+    let end = rest
+        .bytes()
+        .position(|b| b == b'/' || b == b'?' || b == b'#')
+        .unwrap_or(rest.len());
+    let authority = rest.get(..end).unwrap_or("");
+    if authority.is_empty()
+        || authority.bytes().any(|b| b == b'@')
+        || s.bytes().any(|b| b <= b' ' || b == 0x7f)
+    {
+        return false;
+    }
+    // http only to this machine: the host, then `:` and 1 to 5 digits, or nothing.
+    let (host, port) = match authority.strip_prefix("[::1]") {
+        Some(port) => ("[::1]", port),
+        None => {
+            let colon = authority.bytes().position(|b| b == b':');
+            let i = colon.unwrap_or(authority.len());
+            (
+                authority.get(..i).unwrap_or(""),
+                authority.get(i..).unwrap_or(""),
+            )
+        }
+    };
+    let port_ok = port.is_empty()
+        || port
+            .strip_prefix(':')
+            .is_some_and(|d| (1..=5).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
+    secure
+        || port_ok
+            && (host == "localhost"
+                || host == "[::1]"
+                || host.strip_prefix("127.").is_some_and(|ip| {
+                    let mut parts = 0;
+                    split_ascii(ip, b".").all(|p| {
+                        parts += 1;
+                        (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
+                    }) && parts == 3
+                }))
+}
+
 /// A cookie `Path`: starts with `/`, no spaces, `;`, `,` or control characters.
 pub(crate) fn is_cookie_path(p: &str) -> bool {
     p.starts_with('/')
@@ -1421,6 +1508,73 @@ mod tests {
         assert_eq!(
             c.warnings(),
             ["texts.ja.bannerBody: has no {} for the list of categories; check that it names exactly these purposes: アクセス解析"]
+        );
+    }
+
+    #[test]
+    fn receipts_url_is_https_or_http_to_this_machine() {
+        let with = |url: &str| {
+            MINIMAL.replace(
+                "\"revision\": 1,",
+                &format!("\"revision\": 1, \"receipts\": {{ \"url\": \"{url}\" }},"),
+            )
+        };
+        assert_eq!(Config::from_json(MINIMAL).unwrap().receipts, None);
+        for ok in [
+            "https://receipts.example.jp/v1/receipts",
+            "https://receipts.example.jp:8443/v1/receipts?site=1#x",
+            "https://receipts.example.jp",
+            "http://127.0.0.1:8787/v1/receipts",
+            "http://127.1.2.3/v1/receipts",
+            "http://localhost:1/x",
+            "http://[::1]:65535/v1/receipts",
+            "http://[::1]",
+        ] {
+            let c =
+                Config::from_json(&with(ok)).unwrap_or_else(|e| panic!("{ok}: {}", e.describe()));
+            assert_eq!(c.receipts.unwrap().url, ok);
+        }
+        for bad in [
+            "http://receipts.example.jp/v1/receipts",
+            "http://127.0.0.1.example.jp/",
+            "http://127.0.0/",
+            "http://127.0.0.1000/",
+            "http://localhost:/x",
+            "http://localhost:123456/x",
+            "http://[::2]/x",
+            "http://127.0.0.1@evil.example/",
+            "https://user@receipts.example.jp/",
+            "https:///v1/receipts",
+            "https://receipts.example.jp/a b",
+            "/v1/receipts",
+            "//receipts.example.jp/v1/receipts",
+            "HTTPS://receipts.example.jp/",
+            "javascript:alert(1)",
+            "ftp://receipts.example.jp/",
+        ] {
+            assert_eq!(
+                err(&with(bad)),
+                "config line 2: receipts.url: expected an https URL (http only for localhost, 127.x.x.x or [::1]) without spaces or user name",
+                "{bad}"
+            );
+        }
+        let missing = MINIMAL.replace("\"revision\": 1,", "\"revision\": 1, \"receipts\": {},");
+        assert_eq!(
+            err(&missing),
+            "config line 2: receipts.url: required field is missing"
+        );
+        let typo = MINIMAL.replace(
+            "\"revision\": 1,",
+            "\"revision\": 1, \"receipts\": { \"uri\": \"https://r.example/\" },",
+        );
+        assert!(err(&typo).starts_with("config line 2: receipts.uri: unknown field"));
+        let not_object = MINIMAL.replace(
+            "\"revision\": 1,",
+            "\"revision\": 1, \"receipts\": \"https://r.example/\",",
+        );
+        assert_eq!(
+            err(&not_object),
+            "config line 2: receipts: expected an object"
         );
     }
 }

@@ -22,8 +22,8 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::config::{
-    is_blank, is_cookie_name, is_cookie_path, is_domain, is_id, is_policy_version, is_url,
-    Lifetime, CONSENT_TYPES, MAX_CONSENT_DAYS,
+    is_blank, is_cookie_name, is_cookie_path, is_domain, is_id, is_policy_version, is_receipts_url,
+    is_url, Lifetime, CONSENT_TYPES, MAX_CONSENT_DAYS,
 };
 use crate::i18n::{Lang as BuiltinLang, Msg};
 
@@ -91,6 +91,17 @@ pub struct Config {
     /// Reload the page at once when a visitor withdraws consent for scripts that
     /// already ran, instead of offering a reload (default false).
     pub reload_on_withdraw: Option<bool>,
+    /// The site's receipts server: when set, the banner sends it a receipt of
+    /// every choice (see docs/receipts.md); when absent, it sends nothing.
+    pub receipts: Option<Receipts>,
+}
+
+/// The site's receipts server (`doui-receipts`), which keeps a proof of each choice.
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Receipts {
+    /// Where receipts are posted (`https://receipts.example.jp/v1/receipts`).
+    pub url: ReceiptsUrl,
 }
 
 /// Where and how long the consent cookie lives.
@@ -305,6 +316,12 @@ checked_string!(
     "An http(s) URL or a path on this site (`/privacy.html`), without spaces.",
     "^(https?://[^\\u0000-\\u0020\\u007F]*|/([^/\\u0000-\\u0020\\u007F][^\\u0000-\\u0020\\u007F]*)?)$",
     is_url
+);
+checked_string!(
+    ReceiptsUrl,
+    "An https URL (http only for `localhost`, `127.x.x.x` or `[::1]`, for testing), without spaces or a user name.",
+    "^(https://[^/?#@\\u0000-\\u0020\\u007F]+|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?)([/?#][^\\u0000-\\u0020\\u007F]*)?$",
+    is_receipts_url
 );
 checked_string!(
     CookiePath,

@@ -339,6 +339,132 @@ pub fn reload_notice(config: &Config, lang: Lang) -> String {
     o.s
 }
 
+/// What a first-time visitor is shown in `lang`: the banner and the
+/// preferences (nothing chosen), as [`banner`] and [`preferences`] build them,
+/// joined by a newline. `gpc` is whether the browser sent Global Privacy
+/// Control, which adds a note and locks categories (see [`Config::gpc_applies`]).
+/// A receipt carries the SHA-256 of this text, and the receipts server computes
+/// it from the same config, so that the receipt proves which wording was shown.
+pub fn shown_text(config: &Config, lang: Lang, gpc: bool) -> String {
+    let view = View {
+        lang,
+        cookies_ok: true,
+        gpc: config.gpc_applies(gpc),
+    };
+    let mut s = banner(config, view);
+    s.push('\n');
+    s.push_str(&preferences(config, view, &Choices::all(config, false)));
+    s
+}
+
+#[cfg(test)]
+mod shown {
+    use super::*;
+
+    /// A config of this test's own: the text must follow the config, not the demo.
+    const SITE: &str = r#"{
+  "revision": 3,
+  "siteName": { "ja": "受付テスト", "en": "Receipt test" },
+  "policyUrl": "/privacy.html",
+  "receipts": { "url": "https://receipts.example.jp/v1/receipts" },
+  "categories": [
+    { "id": "necessary", "required": true, "title": { "ja": "必須", "en": "Necessary" },
+      "description": { "ja": "動作に必要", "en": "Needed" } },
+    { "id": "analytics", "title": { "ja": "解析", "en": "Analytics" },
+      "description": { "ja": "利用状況", "en": "Usage" },
+      "services": [ { "id": "stats", "name": "Stats", "provider": "Stats Inc.",
+        "purpose": { "ja": "集計", "en": "Counting" },
+        "cookies": [ { "name": "_st", "lifetime": "1y" } ] } ] },
+    { "id": "ads", "title": { "ja": "広告", "en": "Ads" },
+      "description": { "ja": "広告配信", "en": "Ads shown" }, "gpc": true }
+  ]
+}"#;
+
+    fn site(json: &str) -> Config {
+        Config::from_json(json).unwrap()
+    }
+
+    #[test]
+    fn is_the_banner_then_the_preferences_with_nothing_chosen() {
+        let c = site(SITE);
+        let ja = shown_text(&c, Lang::Ja, false);
+        let (b, p) = ja.split_once('\n').unwrap();
+        assert!(b.starts_with("<section class=\"doui-banner\""), "{b}");
+        assert!(b.ends_with("</section>") && b.contains("受付テスト"), "{b}");
+        assert!(p.starts_with("<dialog class=\"doui-prefs\"") && p.ends_with("</dialog>"));
+        assert!(p.contains(">解析</label>") && p.contains("<dd>集計</dd>") && p.contains("1年"));
+        // Only the required category is on: nothing is pre-selected.
+        assert_eq!(p.matches(" checked").count(), 1);
+        assert!(p.contains(
+            "data-doui-item=\"necessary\" aria-describedby=\"doui-d-necessary\" checked disabled>"
+        ));
+        assert!(
+            !ja.contains("doui-note"),
+            "no note for a browser that keeps cookies"
+        );
+        assert_eq!(ja.matches('\n').count(), 1);
+        let en = shown_text(&c, Lang::En, false);
+        assert!(
+            en.contains("Receipt test")
+                && en.contains(">Analytics</label>")
+                && !en.contains("解析")
+        );
+        // The same config gives the same text: the server can recompute it.
+        assert_eq!(shown_text(&site(SITE), Lang::Ja, false), ja);
+    }
+
+    #[test]
+    fn follows_every_word_of_the_config() {
+        let c = site(SITE);
+        let base = shown_text(&c, Lang::Ja, false);
+        for (from, to) in [
+            ("\"利用状況\"", "\"利用の状況\""),
+            ("\"Stats Inc.\"", "\"Stats K.K.\""),
+            ("\"1y\"", "\"2y\""),
+            ("\"/privacy.html\"", "\"/policy.html\""),
+            (
+                "\"revision\": 3,",
+                "\"revision\": 3, \"texts\": {\"ja\": {\"rejectAll\": \"拒否\"}},",
+            ),
+        ] {
+            let changed = SITE.replacen(from, to, 1);
+            assert_ne!(changed, SITE, "{from}");
+            assert_ne!(shown_text(&site(&changed), Lang::Ja, false), base, "{from}");
+        }
+        // What the banner does not show leaves it alone: the revision, the receipts server.
+        let quiet = SITE
+            .replacen("\"revision\": 3", "\"revision\": 4", 1)
+            .replacen("receipts.example.jp", "other.example.jp", 1);
+        assert_eq!(shown_text(&site(&quiet), Lang::Ja, false), base);
+    }
+
+    #[test]
+    fn gpc_adds_its_note_and_locks_only_when_it_applies() {
+        let c = site(SITE);
+        let plain = shown_text(&c, Lang::Ja, false);
+        let gpc = shown_text(&c, Lang::Ja, true);
+        assert_ne!(gpc, plain);
+        assert!(gpc.contains(
+            "<p class=\"doui-note\">ブラウザーからグローバル・プライバシー・コントロール（GPC）"
+        ));
+        assert!(gpc.contains("data-doui-item=\"ads\" aria-describedby=\"doui-d-ads\" disabled>"));
+        assert!(gpc.contains("<span class=\"doui-always\">GPCによりオフ</span>"));
+        // A site that does not honour the signal, or has nothing it denies, shows the plain text.
+        let ignoring = SITE.replacen(
+            "\"revision\": 3,",
+            "\"revision\": 3, \"honourGpc\": false,",
+            1,
+        );
+        assert_eq!(shown_text(&site(&ignoring), Lang::Ja, true), plain);
+        let nothing = SITE.replacen("\"gpc\": true", "\"gpc\": false", 1);
+        let c = site(&nothing);
+        assert_eq!(
+            shown_text(&c, Lang::Ja, true),
+            shown_text(&c, Lang::Ja, false)
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -261,6 +261,53 @@ fn both_refuse_known_mistakes() {
     assert_eq!(judge(&duplicate), Verdict::ReaderRejectsDuplicateId);
 }
 
+/// The demo config with a receipts server, `receipts` set to `value`.
+fn demo_with_receipts(value: Value) -> String {
+    let mut demo: Value = serde_json::from_str(&demo()).unwrap();
+    demo["receipts"] = value;
+    serde_json::to_string_pretty(&demo).unwrap()
+}
+
+/// `receipts.url` values from the shared vectors (also read by the JSON
+/// Schema's test), and the `receipts` object mistyped in every way.
+#[test]
+fn receipts_urls_get_the_same_verdict() {
+    let vectors: Value = serde_json::from_str(
+        &fs::read_to_string(root().join("tests/vectors/receipts-urls.json")).unwrap(),
+    )
+    .unwrap();
+    let mut tally = Tally::default();
+    for (list, valid) in [("valid", true), ("invalid", false)] {
+        let urls = vectors[list].as_array().unwrap();
+        assert!(urls.len() >= 10, "few {list} URLs");
+        for url in urls {
+            let verdict = tally.add(
+                &format!("receipts.url = {url}"),
+                &demo_with_receipts(json!({ "url": url })),
+            );
+            let want = if valid {
+                Verdict::BothAccept
+            } else {
+                Verdict::BothReject { same_path: true }
+            };
+            assert_eq!(verdict, want, "{url}");
+        }
+    }
+    for value in [
+        json!(null),
+        json!({}),
+        json!("https://receipts.example.jp/v1/receipts"),
+        json!([{ "url": "https://receipts.example.jp/v1/receipts" }]),
+        json!({ "url": null }),
+        json!({ "url": 1 }),
+        json!({ "url": "https://receipts.example.jp/", "uri": "x" }),
+        json!({ "uri": "https://receipts.example.jp/" }),
+    ] {
+        tally.add(&format!("receipts = {value}"), &demo_with_receipts(value));
+    }
+    tally.report("receipts URLs");
+}
+
 /// Every position in the demo config, each changed in the ways a person or a
 /// tool gets a config wrong: deterministic, so a failure is reproducible.
 #[test]

@@ -105,7 +105,7 @@ pub fn start(
         html_lang,
         crate::text::split_ascii(languages, b","),
     );
-    let gpc = flags & GPC != 0 && config.honour_gpc && config.categories.iter().any(|c| c.gpc);
+    let gpc = config.gpc_applies(flags & GPC != 0);
     let stored = stored_record(&config, cookies, now as u64, gpc);
     let overridden = stored.as_ref().is_some_and(|s| s.1);
     let record = stored.map(|s| s.0);

@@ -149,6 +149,22 @@ test('the schema and the reader agree on every position of the demo config, chan
   report('mutations of the demo config', tally);
 });
 
+test('the schema and the reader agree on receipts URLs (tests/vectors/receipts-urls.json)', async () => {
+  const checkConfig = await reader();
+  const vectors = JSON.parse(read('tests/vectors/receipts-urls.json'));
+  for (const [list, valid] of [['valid', true], ['invalid', false]]) {
+    for (const url of vectors[list]) {
+      const c = clone(demo);
+      c.receipts = { url };
+      const text = JSON.stringify(c, null, 2);
+      assert.equal(validate(c), valid, `schema, ${JSON.stringify(url)}: ${errors()}`);
+      const refusal = checkConfig(text);
+      assert.equal(!refusal, valid, `reader, ${JSON.stringify(url)}: ${refusal}`);
+      if (!valid) assert.match(refusal, /: receipts\.url: expected an https URL/, JSON.stringify(url));
+    }
+  }
+});
+
 test('the schema and the reader agree on the fuzz corpus', async () => {
   const checkConfig = await reader();
   const inputs = [];

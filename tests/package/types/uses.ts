@@ -31,6 +31,7 @@ const config: Config = {
   reopenButton: true,
   honourGpc: true,
   reloadOnWithdraw: false,
+  receipts: { url: 'https://receipts.example.jp/v1/receipts' },
   consentMode: { mode: 'advanced', adsDataRedaction: true, urlPassthrough: false },
   texts: { ja: { bannerTitle: 'Cookieについて' }, en: { bannerTitle: 'About cookies' } },
   categories: [
