@@ -1,0 +1,145 @@
+// Receipts: a proof of each choice, kept on the site's own server (the config's
+// `receipts.url`; the server is `doui-receipts`, see docs/receipts.md), bundled
+// as dist/doui-receipts.js. banner.js loads it only for a config that names a
+// server, once a choice is in force or when an earlier page view left a receipt
+// unsent, so nothing here delays the banner or the choice.
+//
+// A receipt is the choice's event detail (`consent::detail_json`) plus the
+// format version, the language shown, whether the browser sent Global Privacy
+// Control, what the choice was, and the SHA-256 of what a first-time visitor is
+// shown (`ui::shown_text`, from the policy module, loaded here). It waits in
+// localStorage until the server has answered: after a network error, a 5xx, a
+// 408 or a 429 it is sent again on the next page view; any other refusal is
+// logged with the server's reason and dropped, as sending it again would not help.
+
+import { PENDING } from './receipts-pending.js';
+
+/** The receipt format (`v`). */
+const VERSION = 1;
+/**
+ * Receipts kept at most, the oldest dropped first: a page that can never reach
+ * its server must not fill the visitor's storage.
+ */
+const MAX_PENDING = 20;
+/**
+ * What a choice records, by banner.js's `decide` kinds: reject all, accept all,
+ * the saved preferences, one switch (API or embed placeholder), and the refusal
+ * Global Privacy Control made of an earlier opt-in, stored.
+ */
+const ACTIONS = ['reject', 'accept', 'custom', 'custom', 'withdraw'];
+
+/**
+ * Sends the receipt of a choice made with the site config `config` (JSON text)
+ * in language `lang`: `kind` is banner.js's `decide` kind, `before` and
+ * `detail` are the event details of the choice in force before and after it.
+ * Then sends every receipt still waiting; without a kind, only those. Never throws.
+ */
+export async function send(config, lang, kind, before, detail) {
+  let url;
+  let fresh;
+  try {
+    url = JSON.parse(config.trim()).receipts?.url;
+    if (url && kind !== undefined) fresh = await receipt(config, lang, kind, before, detail);
+  } catch (e) {
+    console.error('doui: no receipt of this choice:', e?.message ?? e);
+  }
+  if (url) await flush(url, fresh);
+}
+
+/** The receipt of a choice (see `send`). */
+async function receipt(config, lang, kind, before, detail) {
+  if (!globalThis.crypto?.subtle) throw new Error('receipts need a page served over https (crypto.subtle)');
+  const policy = await import('./doui-policy.js');
+  await policy.load();
+  // The banner module does not read `receipts`: the whole config is checked here.
+  const problem = policy.checkConfig(config);
+  if (problem) throw new Error(problem);
+  const gpc = navigator.globalPrivacyControl === true;
+  const after = JSON.parse(detail);
+  const shown = await sha256(policy.shownText(config, lang, gpc));
+  return { v: VERSION, ...after, lang, gpc, action: action(kind, before, after), shown };
+}
+
+/**
+ * A choice that refuses anything the one before it allowed is a withdrawal,
+ * whichever way it was made; otherwise its kind says what it was.
+ */
+function action(kind, before, after) {
+  const was = before ? JSON.parse(before) : null;
+  const now = { ...after.categories, ...after.services };
+  const withdrawn =
+    was && Object.entries({ ...was.categories, ...was.services }).some(([id, on]) => on && !now[id]);
+  return withdrawn ? 'withdraw' : ACTIONS[kind];
+}
+
+/** Lower-case hex SHA-256 of the UTF-8 bytes of `text`. */
+async function sha256(text) {
+  const hash = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The receipts waiting to be sent (none when storage is blocked or holds something else). */
+function pending() {
+  try {
+    const list = JSON.parse(localStorage.getItem(PENDING));
+    return Array.isArray(list) ? list.filter((r) => r && typeof r.id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+function store(list) {
+  try {
+    if (list.length) localStorage.setItem(PENDING, JSON.stringify(list.slice(-MAX_PENDING)));
+    else localStorage.removeItem(PENDING);
+  } catch {
+    // Blocked or full: what is not sent now is lost, as it would be without storage.
+  }
+}
+
+let queue = Promise.resolve();
+/**
+ * Posts `fresh` (if any) and every receipt waiting, one at a time: a second
+ * choice made while the first is on its way waits its turn instead of sending
+ * the waiting receipts twice. `fresh` is stored first, so that a page closed
+ * before the server answered still has it for the next page view.
+ */
+function flush(url, fresh) {
+  queue = queue.then(async () => {
+    let list = pending();
+    if (fresh) store((list = [...list, fresh]));
+    for (const body of list) {
+      if (await post(url, body)) store(pending().filter((r) => r.id !== body.id));
+    }
+  });
+  return queue;
+}
+
+/** Sends one receipt; true when it is done with (stored, or refused for good). */
+async function post(url, body) {
+  let res;
+  try {
+    res = await fetch(url, {
+      method: 'POST',
+      keepalive: true,
+      mode: 'cors',
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch (e) {
+    console.warn(`doui: receipts server not reached (${e?.message ?? e}); the receipt is sent on a later page view`);
+    return false;
+  }
+  if (res.ok) return true;
+  if (res.status >= 500 || res.status === 408 || res.status === 429) {
+    console.warn(`doui: receipts server answered ${res.status}; the receipt is sent on a later page view`);
+    return false;
+  }
+  const reason = await res.json().then(
+    (answer) => answer?.error,
+    () => '',
+  );
+  console.error(`doui: the receipts server refused a receipt (${res.status}${reason ? `: ${reason}` : ''})`);
+  return true;
+}
