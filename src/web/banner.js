@@ -81,6 +81,10 @@ export function startBanner(config, explain) {
   }
   options = w.options();
   site = config;
+  try {
+    // Receipts an earlier page view could not send.
+    if (localStorage.getItem(PENDING)) receipt();
+  } catch {}
   if (options & 2) gtag('set', 'ads_data_redaction', true);
   if (options & 4) gtag('set', 'url_passthrough', true);
   // The banner's height with its margin, for doui.css to keep that much room at
@@ -124,9 +128,6 @@ export function startBanner(config, explain) {
   } else {
     showBanner();
   }
-  try {
-    if (localStorage.getItem(PENDING)) receipt();
-  } catch {}
   return true;
 }
 
@@ -139,7 +140,7 @@ export function startBanner(config, explain) {
 function receipt(kind, before) {
   const detail = w.consentJson();
   if (JSON.parse(site.trim()).receipts)
-    import('./doui-receipts.js').then((r) => r.send(site, w.lang(), kind, before, detail), console.error);
+    import('./doui-receipts.js').then((r) => r.send(site, root.lang, kind, before, detail), console.error);
 }
 
 /** Shows or hides the floating reopen button (if the config has one). */
