@@ -131,18 +131,6 @@ export function startBanner(config, explain) {
   return true;
 }
 
-/**
- * Hands the choice just made (`kind` as in `decide`; `before`, the event
- * detail of the choice in force until then) to doui-receipts.js, when the
- * config names a receipts server; without a kind, the receipts an earlier page
- * view could not send. That file is loaded only then, after the choice is in force.
- */
-function receipt(kind, before) {
-  const detail = w.consentJson();
-  if (JSON.parse(site.trim()).receipts)
-    import('./doui-receipts.js').then((r) => r.send(site, root.lang, kind, before, detail), console.error);
-}
-
 /** Shows or hides the floating reopen button (if the config has one). */
 function reopen(shown) {
   const button = find('.doui-reopen');
@@ -215,6 +203,18 @@ function commit(kind, id = '', on = false) {
   applied(!before, w.status(w.confirm(cookies() ?? '')));
   receipt(kind, before);
   return true;
+}
+
+/**
+ * Hands the choice just made (`kind` as in `decide`; `before`, the event
+ * detail of the choice in force until then) to doui-receipts.js, when the
+ * config names a receipts server; without a kind, the receipts an earlier page
+ * view could not send. That file is loaded only then, after the choice is in force.
+ */
+function receipt(kind, before) {
+  const detail = w.consentJson();
+  if (JSON.parse(site.trim()).receipts)
+    import('./doui-receipts.js').then((r) => r.send(site, root.lang, kind, before, detail), console.error);
 }
 
 /**
