@@ -53,8 +53,9 @@ pub struct Config {
     /// Reload the page when a visitor withdraws consent for scripts that already
     /// ran, instead of offering a reload.
     pub reload_on_withdraw: bool,
-    /// Where a receipt of each choice is sent; none when absent. Always none in
-    /// the banner module, which does not read it (see `doui-receipts.js`).
+    /// Where a receipt of each choice is sent; none when absent. Not in the
+    /// banner module, which does not read it (see `doui-receipts.js`).
+    #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
     pub receipts: Option<Receipts>,
 }
 
@@ -952,9 +953,8 @@ impl Reader {
         // here would cost the critical path about 380 B gzip (measured).
         #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
         let receipts = field(o, "receipts").and_then(|rv| self.receipts(rv));
-        #[cfg(all(target_arch = "wasm32", not(feature = "policy")))]
-        let receipts = None;
         Config {
+            #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
             receipts,
             consent_mode,
             honour_gpc: self.opt_bool(o, "honourGpc").unwrap_or(true),

@@ -19,7 +19,7 @@ let root;
 let opener = null; // where focus returns when the preferences close
 let fit = null; // measures the banner for the room kept for it (see startBanner)
 let options = 0; // bit 0: reopen button, 1: ads_data_redaction, 2: url_passthrough
-let site = ''; // the config text, for receipts
+let site; // the config text, for receipts
 
 /** `document.cookie`, or null where the browser refuses it (sandbox, blocked storage). */
 function cookies() {
@@ -83,7 +83,7 @@ export function startBanner(config, explain) {
   site = config;
   try {
     // Receipts an earlier page view could not send.
-    if (localStorage.getItem(PENDING)) receipt();
+    if (localStorage[PENDING]) receipt();
   } catch {}
   if (options & 2) gtag('set', 'ads_data_redaction', true);
   if (options & 4) gtag('set', 'url_passthrough', true);
@@ -214,7 +214,7 @@ function commit(kind, id = '', on = false) {
 function receipt(kind, before) {
   const detail = w.consentJson();
   if (JSON.parse(site.trim()).receipts)
-    import('./doui-receipts.js').then((r) => r.send(site, root.lang, kind, before, detail), console.error);
+    import('./doui-receipts.js').then((r) => r.send(site, root.lang, kind, before, detail));
 }
 
 /**
