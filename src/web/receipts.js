@@ -7,10 +7,12 @@
 // A receipt is the choice's event detail (`consent::detail_json`) plus the
 // format version, the language shown, whether the browser sent Global Privacy
 // Control, what the choice was, and the SHA-256 of what a first-time visitor is
-// shown (`ui::shown_text`, from the policy module, loaded here). It waits in
-// localStorage until the server has answered: after a network error, a 5xx, a
-// 408 or a 429 it is sent again on the next page view; any other refusal is
-// logged with the server's reason and dropped, as sending it again would not help.
+// shown (`ui::shown_text`, from the policy module, loaded here). The choice is
+// noted in localStorage as soon as this file runs, and waits there until the
+// server has answered: after a network error, a 5xx, a 408 or a 429, or when
+// the policy module could not be loaded, it is sent on the next page view; any
+// other refusal is logged with the server's reason and dropped, as sending it
+// again would not help.
 
 import { PENDING } from './receipts-pending.js';
 
@@ -34,27 +36,33 @@ const ACTIONS = ['reject', 'accept', 'custom', 'custom', 'withdraw'];
  * `detail` are the event details of the choice in force before and after it.
  * Then sends every receipt still waiting; without a kind, only those. Never throws.
  */
-export async function send(config, lang, kind, before, detail) {
+export function send(config, lang, kind, before, detail) {
   let url;
-  let fresh;
   try {
     url = JSON.parse(config.trim()).receipts?.url;
-    if (url && kind !== undefined) fresh = await receipt(config, lang, kind, before, detail);
-  } catch (e) {
-    console.error('doui: no receipt of this choice:', e?.message ?? e);
+  } catch {}
+  if (!url) return queue;
+  if (kind !== undefined) {
+    // Noted at once, before anything is fetched: a page left right after the
+    // choice still has it for the next page view, which completes it.
+    const gpc = navigator.globalPrivacyControl === true;
+    keep({ id: JSON.parse(detail).id, draft: { kind, before, detail, lang, gpc } });
   }
-  if (url) await flush(url, fresh);
+  return flush(url, config);
 }
 
-/** The receipt of a choice (see `send`). */
-async function receipt(config, lang, kind, before, detail) {
-  if (!globalThis.crypto?.subtle) throw new Error('receipts need a page served over https (crypto.subtle)');
+/**
+ * The receipt of a noted choice (see `send`). An error marked `final` will
+ * not go away by trying again (a mistake in the config, no `crypto.subtle`).
+ */
+async function receipt(config, { kind, before, detail, lang, gpc }) {
+  const final = (message) => Object.assign(new Error(message), { final: true });
+  if (!globalThis.crypto?.subtle) throw final('receipts need a page served over https (crypto.subtle)');
   const policy = await import('./doui-policy.js');
   await policy.load();
   // The banner module does not read `receipts`: the whole config is checked here.
   const problem = policy.checkConfig(config);
-  if (problem) throw new Error(problem);
-  const gpc = navigator.globalPrivacyControl === true;
+  if (problem) throw final(problem);
   const after = JSON.parse(detail);
   const shown = await sha256(policy.shownText(config, lang, gpc));
   return { v: VERSION, ...after, lang, gpc, action: action(kind, before, after), shown };
@@ -78,43 +86,62 @@ async function sha256(text) {
   return Array.from(new Uint8Array(hash), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** The receipts waiting to be sent (none when storage is blocked or holds something else). */
+/** Receipts not kept in storage (blocked or full): they live as long as the page. */
+let unsaved = [];
+
+/** The receipts waiting to be sent, noted (`draft`) or complete. */
 function pending() {
+  let list = [];
   try {
-    const list = JSON.parse(localStorage.getItem(PENDING));
-    return Array.isArray(list) ? list.filter((r) => r && typeof r.id === 'string') : [];
+    list = JSON.parse(localStorage.getItem(PENDING)) ?? [];
+  } catch {}
+  const stored = Array.isArray(list) ? list.filter((r) => r && typeof r.id === 'string') : [];
+  return [...stored, ...unsaved.filter((r) => !stored.some((s) => s.id === r.id))];
+}
+
+/** Keeps `list` (the newest `MAX_PENDING`) in storage, else in `unsaved`. */
+function store(list) {
+  list = list.slice(-MAX_PENDING);
+  try {
+    if (list.length) localStorage.setItem(PENDING, JSON.stringify(list));
+    else localStorage.removeItem(PENDING);
+    unsaved = [];
   } catch {
-    return [];
+    unsaved = list;
   }
 }
 
-function store(list) {
-  try {
-    if (list.length) localStorage.setItem(PENDING, JSON.stringify(list.slice(-MAX_PENDING)));
-    else localStorage.removeItem(PENDING);
-  } catch {
-    // Blocked or full: what is not sent now is lost, as it would be without storage.
-  }
-}
+const keep = (entry) => store([...pending().filter((r) => r.id !== entry.id), entry]);
+const forget = (id) => store(pending().filter((r) => r.id !== id));
 
 let queue = Promise.resolve();
 /**
- * Posts `fresh` (if any) and every receipt waiting, one at a time: a second
- * choice made while the first is on its way waits its turn instead of sending
- * the waiting receipts twice. `fresh` is stored first, so that a page closed
- * before the server answered still has it for the next page view.
+ * Completes and posts every receipt waiting, one at a time: a second choice
+ * made while the first is on its way waits its turn instead of sending the
+ * waiting receipts twice. A completed receipt replaces its note at once, so
+ * that a later page view sends exactly what this one built.
  */
-function flush(url, fresh) {
+function flush(url, config) {
   queue = queue.then(async () => {
-    let list = pending();
-    if (fresh) store((list = [...list, fresh]));
-    for (const body of list) {
-      if (await post(url, body)) store(pending().filter((r) => r.id !== body.id));
+    for (const entry of pending()) {
+      let body = entry;
+      if (entry.draft) {
+        try {
+          body = await receipt(config, entry.draft);
+        } catch (e) {
+          console[e?.final ? 'error' : 'warn'](
+            `doui: no receipt of choice ${entry.id}${e?.final ? '' : ' yet'}: ${e?.message ?? e}`,
+          );
+          if (e?.final) forget(entry.id);
+          continue;
+        }
+        store(pending().map((r) => (r.id === entry.id ? body : r)));
+      }
+      if (await post(url, body)) forget(entry.id);
     }
   });
   return queue;
 }
-
 /** Sends one receipt; true when it is done with (stored, or refused for good). */
 async function post(url, body) {
   let res;

@@ -307,7 +307,7 @@ test('a receipt made while the server is down arrives on the next page view', as
   await page.getByRole('button', { name: 'すべて同意する' }).click();
   const { id } = await consent(page);
   // The POST failed: the receipt waits in storage, and the choice holds all the same.
-  await page.waitForFunction(() => JSON.parse(localStorage.getItem('doui:receipts') ?? '[]').length === 1);
+  await page.waitForFunction(() => JSON.parse(localStorage.getItem('doui:receipts') ?? '[]')[0]?.shown);
   const waiting = JSON.parse(await pending(page));
   assert.equal(waiting[0].id, id);
   assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), true);
@@ -332,6 +332,28 @@ test('a receipt made while the server is down arrives on the next page view', as
   assert.equal((await history(id)).length, 1, 'sent once');
 });
 
+test('a choice noted while the policy module cannot load is completed and sent on the next page view', async () => {
+  const text = serveConfig(withReceipts);
+  const page = await open(env.origin + '/');
+  await page.route('**/dist/doui-policy.js', (route) => route.abort());
+  await page.getByRole('button', { name: 'すべて同意する' }).click();
+  const { id } = await consent(page);
+  const end = Date.now() + 15_000;
+  while (!page.warnings.some((w) => w.includes('yet')) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  assert.match(page.warnings.join('\n'), new RegExp(`doui: no receipt of choice ${id} yet: `));
+  const [note] = JSON.parse(await pending(page));
+  assert.equal(note.id, id);
+  assert.equal(note.draft.kind, 1, 'kept as the choice, to be completed');
+  assert.deepEqual(await history(id, 0), []);
+  await page.unroute('**/dist/doui-policy.js');
+  await page.reload();
+  await page.evaluate(() => window.doui.ready);
+  const [late] = await history(id);
+  assert.deepEqual({ action: late.action, shown: late.shown }, { action: 'accept', shown: await expectedShown(text, 'ja', false) });
+  await page.waitForFunction(() => localStorage.getItem('doui:receipts') === null);
+  made.push(late);
+});
+
 test('a receipt the server refuses is logged with its reason and not kept', async () => {
   // The page shows other words than the server's config: the shown text's hash cannot match.
   serveConfig((c) => withReceipts({ ...c, texts: { ja: { bannerTitle: 'Cookieの設定' } } }));
@@ -354,7 +376,7 @@ test('a mistake in receipts stops receipts, not the banner, and says where it is
   assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), true, 'the banner works');
   const end = Date.now() + 15_000;
   while (!page.errors.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-  assert.match(page.errors.join('\n'), /doui: no receipt of this choice: config line \d+: receipts\.url: expected an https URL/);
+  assert.match(page.errors.join('\n'), /doui: no receipt of choice [\w-]{22}: config line \d+: receipts\.url: expected an https URL/);
   await networkQuiet(page);
   assert.ok(!page.requests.some((r) => r.method === 'POST'), 'nothing posted');
 });
