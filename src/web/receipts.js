@@ -139,9 +139,10 @@ function flush(url, config) {
       }
       if (await post(url, body)) forget(entry.id);
     }
-  });
+  }).catch((e) => console.error('doui: receipts:', e?.message ?? e)); // the queue goes on
   return queue;
 }
+
 /** Sends one receipt; true when it is done with (stored, or refused for good). */
 async function post(url, body) {
   let res;
