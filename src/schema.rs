@@ -319,8 +319,8 @@ checked_string!(
 );
 checked_string!(
     ReceiptsUrl,
-    "An https URL (http only for `localhost`, `127.x.x.x` or `[::1]`, for testing), without spaces or a user name.",
-    "^(https://[^/?#@\\u0000-\\u0020\\u007F]+|http://(localhost|127(\\.[0-9]{1,3}){3}|\\[::1\\])(:[0-9]{1,5})?)([/?#][^\\u0000-\\u0020\\u007F]*)?$",
+    "An https URL with a host and no user name; http only to `localhost`, `127.0.0.1` or `[::1]` (for testing). No spaces.",
+    "^(https://[^/?#@\\u0000-\\u0020\\u007F]+|http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]*)?)([/?#][^\\u0000-\\u0020\\u007F]*)?$",
     is_receipts_url
 );
 checked_string!(

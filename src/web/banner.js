@@ -4,6 +4,7 @@
 // focus, keeps Tab inside the preferences, writes cookies and dispatches events.
 
 import * as w from '../../target/bindgen/doui.js'; // the banner module's exports
+import { PENDING } from './receipts-pending.js';
 
 const HTTPS = 1;
 const COOKIES = 2;
@@ -18,6 +19,7 @@ let root;
 let opener = null; // where focus returns when the preferences close
 let fit = null; // measures the banner for the room kept for it (see startBanner)
 let options = 0; // bit 0: reopen button, 1: ads_data_redaction, 2: url_passthrough
+let site; // the config text, for receipts
 
 /** `document.cookie`, or null where the browser refuses it (sandbox, blocked storage). */
 function cookies() {
@@ -78,6 +80,11 @@ export function startBanner(config, explain) {
     return false;
   }
   options = w.options();
+  site = config;
+  try {
+    // Receipts an earlier page view could not send.
+    if (localStorage[PENDING]) receipt();
+  } catch {}
   if (options & 2) gtag('set', 'ads_data_redaction', true);
   if (options & 4) gtag('set', 'url_passthrough', true);
   // The banner's height with its margin, for doui.css to keep that much room at
@@ -111,7 +118,10 @@ export function startBanner(config, explain) {
   if (stored) {
     // Global Privacy Control overrode an opt-in: the refusal is what holds now,
     // also for a later visit without the signal.
-    if (stored & 2) writeCookie(w.decide(KEEP, '', false, random(), now()));
+    if (stored & 2) {
+      writeCookie(w.decide(KEEP, '', false, random(), now()));
+      receipt(KEEP);
+    }
     reopen(true);
     enforce();
     emit('doui:consent', JSON.parse(w.consentJson()));
@@ -186,12 +196,25 @@ function enforce() {
  * an id the config does not have.
  */
 function commit(kind, id = '', on = false) {
-  const first = !w.hasChoice();
+  const before = w.consentJson();
   const line = w.decide(kind, id, on, random(), now());
   if (!line) return false;
   writeCookie(line);
-  applied(first, w.status(w.confirm(cookies() ?? '')));
+  applied(!before, w.status(w.confirm(cookies() ?? '')));
+  receipt(kind, before);
   return true;
+}
+
+/**
+ * Hands the choice just made (`kind` as in `decide`; `before`, the event
+ * detail of the choice in force until then) to doui-receipts.js, when the
+ * config names a receipts server; without a kind, the receipts an earlier page
+ * view could not send. That file is loaded only then, after the choice is in force.
+ */
+function receipt(kind, before) {
+  const detail = w.consentJson();
+  if (JSON.parse(site.trim()).receipts)
+    import('./doui-receipts.js').then((r) => r.send(site, root.lang, kind, before, detail));
 }
 
 /**

@@ -172,6 +172,22 @@ pub fn check_config(config_json: &str) -> JsValue {
     }
 }
 
+/// What a first-time visitor is shown in language `lang` (`ja`, `en`), with
+/// or without Global Privacy Control (`crate::ui::shown_text`): the text whose
+/// SHA-256 a receipt carries. Empty for an invalid config or an unknown
+/// language. Here, not in the banner module, so that the critical path does
+/// not carry it: only `doui-receipts.js` needs it, after a choice.
+#[wasm_bindgen(js_name = shownText)]
+pub fn shown_text(config_json: &str, lang: &str, gpc: bool) -> String {
+    match (
+        Config::from_json(config_json),
+        crate::i18n::Lang::from_tag(lang),
+    ) {
+        (Ok(config), Some(lang)) => crate::ui::shown_text(&config, lang, gpc),
+        _ => String::new(),
+    }
+}
+
 /// The `doui` command line (see `crate::cli`), for the npm package's `doui`
 /// command: `args` without the program name; `readFile(path)` returns a file's
 /// text or throws, and its error's message is printed as `path: message`, as the

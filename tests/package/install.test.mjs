@@ -33,7 +33,7 @@ test('the tarball holds what a site needs and nothing else', () => {
   const installed = join(work.app, 'node_modules/doui');
   for (const f of [
     'package.json', 'README.md', 'doui.js', 'doui_bg.wasm', 'doui.css', 'doui-consent-default.js', 'doui-policy.js',
-    'doui_policy_bg.wasm', 'doui-policy.css', 'doui-config.schema.json', 'index.d.ts', 'policy.d.ts',
+    'doui_policy_bg.wasm', 'doui-receipts.js', 'doui-policy.css', 'doui-config.schema.json', 'index.d.ts', 'policy.d.ts',
     'doui-policy-wasm.d.ts', 'config.d.ts', 'bin/doui.mjs', 'docs/README.md', 'docs/config.md',
   ]) {
     assert.ok(listed.includes(f), `${f} is packed`);

@@ -16,7 +16,7 @@ import {
   type Config,
   type ConsentDetail,
 } from 'doui';
-import initPolicy, { checkConfig, explainConfig, load, mountPolicy, renderPolicy, runCli, useStylesheet } from 'doui/policy';
+import initPolicy, { checkConfig, explainConfig, load, mountPolicy, renderPolicy, runCli, shownText, useStylesheet } from 'doui/policy';
 import type { DouiProblem, RenderedPolicy } from 'doui/policy';
 
 const config: Config = {
@@ -110,4 +110,5 @@ try {
 }
 const version: string = mountPolicy(document.body, '# Policy', null);
 const cli: { code: number; stdout: string; stderr: string } = runCli(['check', 'site.json'], (path) => path);
-void [known, problem, parts, version, cli];
+const shown: string = shownText(text, 'ja', false);
+void [known, problem, parts, version, cli, shown];
