@@ -62,7 +62,7 @@ async function receipt(config, { kind, before, detail, lang, gpc }) {
   await policy.load();
   // The banner module does not read `receipts`: the whole config is checked here.
   const problem = policy.checkConfig(config);
-  if (problem) throw final(problem);
+  if (problem) throw final(problem.message);
   const after = JSON.parse(detail);
   const shown = await sha256(policy.shownText(config, lang, gpc));
   return { v: VERSION, ...after, lang, gpc, action: action(kind, before, after), shown };
