@@ -98,12 +98,12 @@ export function startBanner(config, explain) {
   root = prerendered();
   if (root?.dataset.douiSnippet !== key) {
     if (root) {
-      console.warn(`doui: replaced the prerendered banner ${root.dataset.douiSnippet} with ${key} (revision.language.markup)`);
+      console.warn(`doui: prerendered banner ${root.dataset.douiSnippet} is stale, rebuilt as ${key}`);
       root.remove();
     }
     root = document.createElement('div');
     root.className = 'doui';
-    root.lang = w.lang();
+    root.lang = key.split('.')[1];
     root.innerHTML = w.shell();
     document.body.append(root);
   }

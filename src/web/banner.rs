@@ -129,12 +129,6 @@ pub fn start(
     String::new()
 }
 
-/// The language tag shown (`ja`, `en`).
-#[wasm_bindgen]
-pub fn lang() -> String {
-    with_app(|app| String::from(app.view.lang.tag()))
-}
-
 /// Bit 0: show the reopen button; bit 1: `ads_data_redaction`; bit 2:
 /// `url_passthrough`; bit 3: this browser's banner differs from a prerendered
 /// one (a note about cookies or Global Privacy Control), so it is rebuilt.
@@ -156,7 +150,8 @@ pub fn shell() -> String {
 }
 
 /// The key a prerendered banner root (`data-doui-snippet`) must carry to be
-/// taken over as it is (see `ui::snippet_key`).
+/// taken over as it is (see `ui::snippet_key`): `<revision>.<lang>.<hash>`,
+/// which also gives the page the language shown (one export instead of two).
 #[wasm_bindgen(js_name = snippetKey)]
 pub fn snippet_key() -> String {
     with_app(|app| ui::snippet_key(&app.config, app.view.lang))

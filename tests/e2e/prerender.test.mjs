@@ -228,9 +228,9 @@ for (const [name, edit, had, want] of [
     await page.route(env.origin + '/doui-config.json', (r) => r.fulfill({ contentType: 'application/json', body: edit(demoConfig) }));
     await page.goto(env.origin + '/');
     await page.evaluate(() => window.doui.ready);
-    const stale = warnings.find((w) => w.startsWith('doui: replaced the prerendered banner'));
+    const stale = warnings.find((w) => w.startsWith('doui: prerendered banner'));
     assert.ok(stale, warnings.join('\n'));
-    const [, from, to] = stale.match(/banner (\S+) with (\S+) /);
+    const [, from, to] = stale.match(/banner (\S+) is stale, rebuilt as (\S+)$/);
     assert.match(from, had);
     assert.match(to, want);
     assert.notEqual(from, to);
