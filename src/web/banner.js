@@ -137,11 +137,12 @@ export function startBanner(config, explain) {
   } else {
     showBanner();
   }
-  // Clicked before this ran (the head script kept it): applied now.
+  // Clicked before this ran (the head script kept it): applied now. The
+  // button may be gone (a banner rebuilt for this browser).
   const pending = root.dataset.douiPending;
   if (pending) {
     const el = find('[aria-busy]');
-    el.removeAttribute('aria-busy');
+    el?.removeAttribute('aria-busy');
     act(pending, el);
   }
   return true;

@@ -255,6 +255,21 @@ test('a browser that needs another banner (Global Privacy Control) gets it rebui
   assert.deepEqual(page.errors, []);
 });
 
+test('a click before the wasm on a banner that this browser gets rebuilt (Global Privacy Control) is still applied', async () => {
+  const page = await env.page(null);
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
+  const release = await holdWasm(page);
+  await page.goto(env.origin + '/', { waitUntil: 'domcontentloaded' });
+  await page.locator('[data-doui-action="accept-all"]').click();
+  release();
+  await page.evaluate(() => window.doui.ready);
+  await page.waitForFunction(() => !document.querySelector('.doui-banner'));
+  assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), true);
+  // The signal still refuses what it covers.
+  assert.equal(await page.evaluate(() => window.doui.accepted('advertising')), false);
+  assert.deepEqual(page.errors, []);
+});
+
 test('when doui cannot start, the prerendered banner goes: nothing can answer it', async () => {
   const page = await env.page(null);
   await page.route('**/dist/doui_bg.wasm', (r) => r.fulfill({ status: 404, body: 'not found' }));
