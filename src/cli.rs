@@ -6,6 +6,7 @@
 use crate::config::Config;
 use crate::i18n::Lang;
 use crate::policy;
+use crate::ui;
 
 /// The usage text, printed by `--help` and after a mistake in the arguments.
 pub const USAGE: &str = "usage:
@@ -14,6 +15,10 @@ pub const USAGE: &str = "usage:
   doui check <config.json> [--policy <policy.md>]...
       validate a site config and print advice; with --policy, also check that
       the policy renders with it and that policyVersion names its current text
+  doui snippet <config.json> [--lang ja|en]
+      print the banner's HTML for a page's first paint (put it in the <body>)
+  doui snippet <config.json> --head <url of doui-consent-default.js>
+      print the head script's tag, which decides before first paint whether it shows
   doui version <policy.md>
       print the policy's version hash
   doui schema
@@ -160,6 +165,45 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
                 c.categories.len()
             ));
         }
+        ["snippet", file, rest @ ..] => {
+            let mut lang = None;
+            let mut head = None;
+            let mut it = rest.iter();
+            while let Some(&a) = it.next() {
+                match a {
+                    "--lang" => {
+                        let tag = it
+                            .next()
+                            .ok_or_else(|| Failure::usage("--lang needs ja or en"))?;
+                        lang = Some(match *tag {
+                            "ja" => Lang::Ja,
+                            "en" => Lang::En,
+                            other => {
+                                return Err(Failure::usage(&format!(
+                                    "--lang {other}: the languages are ja and en"
+                                )))
+                            }
+                        });
+                    }
+                    "--head" => {
+                        head = Some(
+                            *it.next()
+                                .ok_or_else(|| Failure::usage("--head needs the script's URL"))?,
+                        );
+                    }
+                    other => return Err(Failure::usage(&format!("unknown option {other}"))),
+                }
+            }
+            if head.is_some() && lang.is_some() {
+                return Err(Failure::usage("--head and --lang do not go together"));
+            }
+            let c = load_config(read_file, file)?;
+            out.stdout.push_str(&match head {
+                Some(src) => ui::head_script(&c, src),
+                None => ui::snippet(&c, lang.or(c.lang).unwrap_or(Lang::Ja)),
+            });
+            out.stdout.push('\n');
+        }
         ["schema"] => match SCHEMA {
             Some(schema) => out.stdout.push_str(schema),
             None => {
@@ -175,7 +219,7 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
             out.stdout.push('\n');
         }
         [] => return Err(Failure(USAGE_ERROR, USAGE.into())),
-        [cmd, ..] if ["render", "check", "version", "schema"].contains(cmd) => {
+        [cmd, ..] if ["render", "check", "snippet", "version", "schema"].contains(cmd) => {
             return Err(Failure::usage(&format!("wrong arguments for {cmd}")))
         }
         [cmd, ..] => return Err(Failure::usage(&format!("unknown command {cmd}"))),
@@ -377,6 +421,57 @@ mod tests {
     }
 
     #[test]
+    fn snippet_prints_the_banner_root_with_its_key() {
+        let c = Config::from_json(CONFIG).unwrap();
+        let o = run_args(&["snippet", "site.json"]);
+        assert_eq!((o.code, o.stderr.as_str()), (OK, ""));
+        assert_eq!(o.stdout, ui::snippet(&c, Lang::Ja) + "\n");
+        let key = ui::snippet_key(&c, Lang::Ja);
+        let hash = key.strip_prefix("3.ja.").unwrap();
+        assert!(hash.parse::<u32>().is_ok(), "{key}");
+        assert!(o.stdout.starts_with(&format!(
+            "<div class=\"doui\" lang=\"ja\" data-doui-snippet=\"{key}\"><div class=\"doui-banner-slot\"><section class=\"doui-banner\""
+        )));
+        // What the page builds at start, with the first visit's banner in its slot.
+        let view = ui::prerendered_view(Lang::Ja);
+        assert!(o
+            .stdout
+            .contains(&ui::shell(&c, Lang::Ja, &ui::banner(&c, view))));
+        let en = run_args(&["snippet", "site.json", "--lang", "en"]);
+        assert!(en.stdout.contains(" lang=\"en\" data-doui-snippet=\"3.en."));
+        assert!(en.stdout.contains(">Accept all<"));
+        let head = run_args(&[
+            "snippet",
+            "site.json",
+            "--head",
+            "/dist/doui-consent-default.js",
+        ]);
+        assert_eq!(
+            head.stdout,
+            "<script src=\"/dist/doui-consent-default.js\" data-doui-cookie=\"doui_consent\" data-doui-revision=\"3\" data-doui-days=\"182\"></script>\n"
+        );
+        let o = run_args(&["snippet", "typo.json"]);
+        assert_eq!(o.code, FAILED);
+        assert!(o.stderr.starts_with("typo.json: config line 4:"));
+    }
+
+    #[test]
+    fn the_key_follows_revision_language_and_wording() {
+        let c = Config::from_json(CONFIG).unwrap();
+        let ja = ui::snippet_key(&c, Lang::Ja);
+        assert_ne!(ja, ui::snippet_key(&c, Lang::En));
+        let next =
+            Config::from_json(&CONFIG.replace("\"revision\": 3", "\"revision\": 4")).unwrap();
+        // Another revision alone is another key, the markup being the same.
+        assert_eq!(ui::snippet_key(&next, Lang::Ja), format!("4{}", &ja[1..]));
+        // The same revision with other words is another banner.
+        let reworded =
+            Config::from_json(&CONFIG.replace("\"Analytics\"", "\"Statistics\"")).unwrap();
+        let other = ui::snippet_key(&reworded, Lang::Ja);
+        assert!(other.starts_with("3.ja.") && other != ja, "{other}");
+    }
+
+    #[test]
     fn usage_mistakes_exit_with_2() {
         let help = run_args(&["--help"]);
         assert_eq!((help.code, help.stdout.trim_end()), (OK, USAGE));
@@ -389,6 +484,11 @@ mod tests {
             &["schema", "extra"],
             &["render", "policy.md", "--bogus"],
             &["render", "policy.md", "--config"],
+            &["snippet"],
+            &["snippet", "site.json", "--lang"],
+            &["snippet", "site.json", "--lang", "fr"],
+            &["snippet", "site.json", "--head"],
+            &["snippet", "site.json", "--head", "a.js", "--lang", "en"],
         ] {
             let o = run_args(args);
             assert_eq!(o.code, USAGE_ERROR, "{args:?}");

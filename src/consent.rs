@@ -237,16 +237,22 @@ impl ConsentRecord {
         })
     }
 
+    /// Whether the record was made under `config`'s revision and has neither
+    /// expired nor come from the future at `now` (Unix seconds). The head
+    /// script checks the same before first paint (vectors' `headAsks`).
+    pub fn is_current(&self, config: &Config, now: u64) -> bool {
+        let max_age = config.cookie.days as u64 * 86_400;
+        self.revision == config.revision
+            && self.time <= now.saturating_add(FUTURE_TOLERANCE)
+            && now.saturating_sub(self.time) <= max_age
+    }
+
     /// The stored choices if they still count under `config` at `now` (Unix
     /// seconds): same revision, not expired, not from the future, and a decision
     /// for exactly the categories and services the config has. Otherwise the
     /// visitor must be asked again.
     pub fn current_choices(&self, config: &Config, now: u64) -> Option<Choices> {
-        let max_age = config.cookie.days as u64 * 86_400;
-        if self.revision != config.revision
-            || self.time > now.saturating_add(FUTURE_TOLERANCE)
-            || now.saturating_sub(self.time) > max_age
-        {
+        if !self.is_current(config, now) {
             return None;
         }
         let fresh = Choices::all(config, false);

@@ -8,7 +8,7 @@ use alloc::string::String;
 use crate::config::{Config, Lifetime};
 use crate::consent::Choices;
 use crate::i18n::{list_marks, push_lifetime, Lang, Msg};
-use crate::text::{push_escaped, split_once_ascii};
+use crate::text::{push_escaped, push_uint, split_once_ascii};
 
 /// What the banner needs to know beyond the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,6 +254,91 @@ pub fn reopen_button(config: &Config, lang: Lang) -> String {
     o.raw("<button type=\"button\" class=\"doui-reopen\" data-doui-open hidden>")
         .msg(Msg::ReopenButton)
         .raw("</button>");
+    o.s
+}
+
+/// The banner root's content: a slot holding `banner` (empty until a choice is
+/// needed), a slot for the preferences, the status and notice regions, and the
+/// reopen button. The page builds it at start, or a server prints it from
+/// [`snippet`] beforehand: the same markup either way.
+pub fn shell(config: &Config, lang: Lang, banner: &str) -> String {
+    let mut html = String::from("<div class=\"doui-banner-slot\">");
+    html.push_str(banner);
+    html.push_str("</div><div class=\"doui-prefs-slot\"></div><p class=\"doui-status doui-sr\" role=\"status\"></p><div class=\"doui-notice\" role=\"alert\"></div>");
+    html.push_str(&reopen_button(config, lang));
+    html
+}
+
+/// The view a server prerenders for: it cannot know whether the browser stores
+/// cookies or sends Global Privacy Control, so it assumes the usual answer; the
+/// page rebuilds the banner when the browser says otherwise.
+pub fn prerendered_view(lang: Lang) -> View {
+    View {
+        lang,
+        cookies_ok: true,
+        gpc: false,
+    }
+}
+
+/// What a prerendered banner root must carry to be taken over as it is:
+/// `<revision>.<lang>.<hash of its markup>`. A template from another revision,
+/// language or wording (a text changed without a new revision) differs, and
+/// the page replaces it instead of making stale text live.
+pub fn snippet_key(config: &Config, lang: Lang) -> String {
+    key(
+        config,
+        lang,
+        &shell(config, lang, &banner(config, prerendered_view(lang))),
+    )
+}
+
+fn key(config: &Config, lang: Lang, markup: &str) -> String {
+    // FNV-1a: a few bytes of code, and no need to resist forgery (the page's
+    // own server wrote the markup).
+    let mut hash: u32 = 0x811c_9dc5;
+    for b in markup.bytes() {
+        hash = (hash ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    let mut s = String::new();
+    push_uint(&mut s, config.revision as u64);
+    s.push('.');
+    s.push_str(lang.tag());
+    s.push('.');
+    push_uint(&mut s, hash as u64);
+    s
+}
+
+/// The whole banner root as the page would build it for a first visit, with
+/// its key in `data-doui-snippet`: what `doui snippet` prints for a site to
+/// put into its HTML, so that the banner is in the page's first paint.
+pub fn snippet(config: &Config, lang: Lang) -> String {
+    let inner = shell(config, lang, &banner(config, prerendered_view(lang)));
+    let mut o = Out::new(config, lang);
+    o.raw("<div class=\"doui\" lang=\"")
+        .raw(lang.tag())
+        .raw("\" data-doui-snippet=\"")
+        .raw(&key(config, lang, &inner))
+        .raw("\">")
+        .raw(&inner)
+        .raw("</div>");
+    o.s
+}
+
+/// The Consent Mode head script's tag, with what its check of the consent
+/// cookie needs (name, revision, lifetime in days) in data attributes, so that
+/// it runs as a file under a strict CSP. `src` is where the site serves
+/// `doui-consent-default.js`.
+pub fn head_script(config: &Config, src: &str) -> String {
+    let mut o = Out::new(config, Lang::Ja);
+    o.raw("<script src=\"")
+        .esc(src)
+        .raw("\" data-doui-cookie=\"")
+        .esc(&config.cookie.name)
+        .raw("\" data-doui-revision=\"");
+    push_uint(&mut o.s, config.revision as u64);
+    o.raw("\" data-doui-days=\"");
+    push_uint(&mut o.s, config.cookie.days as u64);
+    o.raw("\"></script>");
     o.s
 }
 

@@ -8,8 +8,10 @@
 //                 non-transparent frame);
 //   interactiveAt (click mode only) when a click on "reject all" was handled,
 //                 i.e. the contender's consent cookie was written by the time
-//                 the click returned; the click is retried every frame from
-//                 visibleAt on until one is handled;
+//                 the click returned, or by the frame after it in which the
+//                 cookie appeared (a click kept until the manager was ready);
+//                 the click is retried every frame from visibleAt on until
+//                 one is handled;
 //   hiddenAt      (click mode only) the first frame with the banner gone;
 // plus every long task and layout shift, and every long animation frame with
 // the scripts that ran in it (so that a long task can be told apart from the
@@ -91,6 +93,12 @@
   mo.observe(document, { childList: true, subtree: true, attributes: true });
 
   const tryClick = () => {
+    // A click kept while the manager was getting ready (doui's prerendered
+    // banner) and applied later: handled in the frame that sees its cookie.
+    if (r.clicks > 0 && !r.cookieBeforeClick && cookieSet()) {
+      r.interactiveAt = now();
+      return true;
+    }
     const button = document.querySelector(cfg.reject);
     if (!button) return false;
     if (r.clicks === 0) r.cookieBeforeClick = cookieSet();

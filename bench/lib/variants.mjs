@@ -7,6 +7,7 @@
 // built-in banner texts, and written out in each rival's own documented config
 // format, so the three banners say the same thing about the same site.
 
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -15,6 +16,13 @@ export const contenders = {
   doui: {
     label: 'doui',
     // src/ui.rs: <div class="doui"> holds <section class="doui-banner">.
+    banner: '.doui .doui-banner',
+    reject: '.doui .doui-banner [data-doui-action="reject-all"]',
+    cookie: 'doui_consent',
+  },
+  'doui-pre': {
+    label: 'doui prerendered',
+    // The same root, put into the HTML by `doui snippet` and taken over by doui.js.
     banner: '.doui .doui-banner',
     reject: '.doui .doui-banner [data-doui-action="reject-all"]',
     cookie: 'doui_consent',
@@ -231,7 +239,7 @@ var klaroConfig = ${toSource(klaro)};
 // The pages. Each contender blocks the same analytics tag and the same video
 // embed with its own documented markup.
 
-function pageFor(name, template, third) {
+function pageFor(name, template, third, snippets) {
   const analytics = `${third}/third/analytics.js`;
   const video = `${third}/third/embed.html`;
   const size = 'width="560" height="315"';
@@ -241,6 +249,19 @@ function pageFor(name, template, third) {
 <link rel="preload" href="/doui/dist/doui_bg.wasm" as="fetch" type="application/wasm" crossorigin>
 <link rel="preload" href="/doui/doui-config.json" as="fetch" crossorigin>
 <script type="module" src="/doui/dist/doui.js" data-doui-config="/doui/doui-config.json"></script>`,
+      blocked: `<script type="text/plain" data-consent="analytics" data-src="${analytics}"></script>`,
+      embed: `<iframe ${size} title="動画" data-consent="embeds" data-src="${video}"></iframe>`,
+      end: '',
+    },
+    // doui with its banner in the HTML: the head script's tag and the banner
+    // root as `doui snippet` prints them (see buildSite), and the same files.
+    'doui-pre': {
+      head: `<link rel="stylesheet" href="/doui-pre/dist/doui.css">
+<link rel="preload" href="/doui-pre/dist/doui_bg.wasm" as="fetch" type="application/wasm" crossorigin>
+<link rel="preload" href="/doui-pre/doui-config.json" as="fetch" crossorigin>
+${snippets.head}
+<script type="module" src="/doui-pre/dist/doui.js" data-doui-config="/doui-pre/doui-config.json"></script>`,
+      start: snippets.body,
       blocked: `<script type="text/plain" data-consent="analytics" data-src="${analytics}"></script>`,
       embed: `<iframe ${size} title="動画" data-consent="embeds" data-src="${video}"></iframe>`,
       end: '',
@@ -267,6 +288,7 @@ function pageFor(name, template, third) {
   }[name];
   return template
     .replace('<!--HEAD-->', parts.head)
+    .replace('<!--BODY-START-->', parts.start ?? '')
     .replace('<!--BLOCKED-->', parts.blocked)
     .replace('<!--EMBED-->', parts.embed)
     .replace('<!--BODY-END-->', parts.end);
@@ -283,7 +305,7 @@ export async function buildSite({ repo, dist, site, third }) {
   const config = JSON.parse(configText);
   const template = await readFile(join(bench, 'pages/demo.html'), 'utf8');
 
-  for (const d of ['doui', 'vcc', 'klaro', 'bare', 'third', 'policy', 'md']) await mkdir(join(site, d), { recursive: true });
+  for (const d of ['doui', 'doui-pre', 'vcc', 'klaro', 'bare', 'third', 'policy', 'md']) await mkdir(join(site, d), { recursive: true });
   await cp(join(repo, 'www/site.css'), join(site, 'site.css'));
   await cp(join(repo, 'www/favicon.svg'), join(site, 'favicon.svg'));
   await cp(join(bench, 'pages/third'), join(site, 'third'), { recursive: true });
@@ -303,8 +325,16 @@ export async function buildSite({ repo, dist, site, third }) {
   // markdown-it's browser build, for the renderer comparison.
   await cp(join(mods, 'markdown-it/dist/browser/markdown-it.esm.min.mjs'), join(site, 'md/markdown-it.esm.min.mjs'));
 
-  for (const name of ['doui', 'vcc', 'klaro', 'bare']) {
-    await writeFile(join(site, name, 'index.html'), pageFor(name, template, third));
+  await cp(dist, join(site, 'doui-pre/dist'), { recursive: true });
+  await writeFile(join(site, 'doui-pre/doui-config.json'), configText);
+  // The prerendered banner and its head tag, printed by the npm package's
+  // `doui` command (the same bytes as the native one) for the demo config.
+  const doui = (...args) =>
+    execFileSync('node', [join(repo, 'target/npm/bin/doui.mjs'), 'snippet', join(repo, 'www/doui-config.json'), ...args], { encoding: 'utf8' }).trimEnd();
+  const snippets = { head: doui('--head', '/doui-pre/dist/doui-consent-default.js'), body: doui('--lang', 'ja') };
+
+  for (const name of ['doui', 'doui-pre', 'vcc', 'klaro', 'bare']) {
+    await writeFile(join(site, name, 'index.html'), pageFor(name, template, third, snippets));
   }
   return { config, configText };
 }

@@ -98,11 +98,23 @@ export function startBanner(config, explain) {
       if (b) room.replaceSync(`:root{--doui-room:${b.offsetHeight + parseFloat(getComputedStyle(b).bottom)}px}`);
     });
   } catch {}
-  root = document.createElement('div');
-  root.className = 'doui';
-  root.lang = w.lang();
-  root.innerHTML = w.shell();
-  document.body.append(root);
+  // A prerendered root (`doui snippet`) is taken over as it is, if it is the
+  // markup this config builds; one from another revision, language or wording
+  // is replaced.
+  const key = w.snippetKey();
+  root = prerendered();
+  if (root?.dataset.douiSnippet !== key) {
+    if (root) {
+      console.warn(`doui: prerendered banner ${root.dataset.douiSnippet} is stale, rebuilt as ${key}`);
+      root.remove();
+    }
+    root = document.createElement('div');
+    root.className = 'doui';
+    root.lang = key.split('.')[1];
+    root.innerHTML = w.shell();
+    document.body.append(root);
+  }
+  root.classList.add('doui-live');
   root.addEventListener('click', onClick);
   root.addEventListener('change', onChange);
   root.addEventListener('keydown', onKey);
@@ -115,7 +127,10 @@ export function startBanner(config, explain) {
     }
   });
   const stored = w.hasChoice();
+  const banner = find('.doui-banner');
   if (stored) {
+    // A prerendered banner the head script let show goes, in the same task.
+    find('.doui-banner-slot').textContent = '';
     // Global Privacy Control overrode an opt-in: the refusal is what holds now,
     // also for a later visit without the signal.
     if (stored & 2) {
@@ -125,11 +140,26 @@ export function startBanner(config, explain) {
     reopen(true);
     enforce();
     emit('doui:consent', JSON.parse(w.consentJson()));
+  } else if (banner && !(options & 8)) {
+    // Made live as it is: measured, and focused unless the visitor moved focus.
+    fit?.observe(banner);
+    if (document.activeElement === document.body) banner.focus({ preventScroll: true });
   } else {
     showBanner();
   }
+  // Clicked before this ran (the head script kept it): applied now. The
+  // button may be gone (a banner rebuilt for this browser).
+  const pending = root.dataset.douiPending;
+  if (pending) {
+    const el = find('[aria-busy]');
+    el?.removeAttribute('aria-busy');
+    act(pending, el);
+  }
   return true;
 }
+
+/** The banner root a server put into the page, not yet taken over. */
+export const prerendered = () => document.querySelector('.doui[data-doui-snippet]:not(.doui-live)');
 
 /** Shows or hides the floating reopen button (if the config has one). */
 function reopen(shown) {
@@ -255,7 +285,10 @@ export function withdrawn() {
 
 function onClick(e) {
   const el = e.target.closest('[data-doui-action]');
-  const action = el?.dataset.douiAction;
+  act(el?.dataset.douiAction, el);
+}
+
+function act(action, el) {
   if (action === 'accept-all') acceptAll();
   else if (action === 'reject-all') rejectAll();
   else if (action === 'save') commit(SAVE_DRAFT);

@@ -129,19 +129,16 @@ pub fn start(
     String::new()
 }
 
-/// The language tag shown (`ja`, `en`).
-#[wasm_bindgen]
-pub fn lang() -> String {
-    with_app(|app| String::from(app.view.lang.tag()))
-}
-
-/// Bit 0: show the reopen button; bit 1: `ads_data_redaction`; bit 2: `url_passthrough`.
+/// Bit 0: show the reopen button; bit 1: `ads_data_redaction`; bit 2:
+/// `url_passthrough`; bit 3: this browser's banner differs from a prerendered
+/// one (a note about cookies or Global Privacy Control), so it is rebuilt.
 #[wasm_bindgen]
 pub fn options() -> u32 {
     with_app(|app| {
         app.config.reopen_button as u32
             | (app.config.consent_mode.ads_data_redaction as u32) << 1
             | (app.config.consent_mode.url_passthrough as u32) << 2
+            | ((app.view != ui::prerendered_view(app.view.lang)) as u32) << 3
     })
 }
 
@@ -149,11 +146,15 @@ pub fn options() -> u32 {
 /// status and notice regions, and the reopen button.
 #[wasm_bindgen]
 pub fn shell() -> String {
-    with_app(|app| {
-        let mut html = String::from("<div class=\"doui-banner-slot\"></div><div class=\"doui-prefs-slot\"></div><p class=\"doui-status doui-sr\" role=\"status\"></p><div class=\"doui-notice\" role=\"alert\"></div>");
-        html.push_str(&ui::reopen_button(&app.config, app.view.lang));
-        html
-    })
+    with_app(|app| ui::shell(&app.config, app.view.lang, ""))
+}
+
+/// The key a prerendered banner root (`data-doui-snippet`) must carry to be
+/// taken over as it is (see `ui::snippet_key`): `<revision>.<lang>.<hash>`,
+/// which also gives the page the language shown (one export instead of two).
+#[wasm_bindgen(js_name = snippetKey)]
+pub fn snippet_key() -> String {
+    with_app(|app| ui::snippet_key(&app.config, app.view.lang))
 }
 
 /// Whether a choice is in force (stored, or made in this page view): 0 none,

@@ -55,7 +55,8 @@ let started = false;
 const ready = Promise.all([init({ module_or_path: new URL('./doui_bg.wasm', import.meta.url) }), configJson()])
   .then(([, config]) => {
     started = banner.startBanner(config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
-    if (!started) return;
+    // A prerendered banner nothing can answer goes: nothing non-essential runs.
+    if (!started) return banner.prerendered()?.remove();
     // Gating in a task of its own, after the banner is in: it can move iframes
     // into their placeholders, which is costly, and nothing marked runs before
     // it anyway.
@@ -66,7 +67,10 @@ const ready = Promise.all([init({ module_or_path: new URL('./doui_bg.wasm', impo
     startGate({ allows: wasm.allows, placeholder: wasm.placeholder, withdrawn: banner.withdrawn, set: banner.set });
     syncTabs();
   })
-  .catch((e) => console.error('doui: not started, nothing non-essential will run:', e.message ?? e));
+  .catch((e) => {
+    banner.prerendered()?.remove();
+    console.error('doui: not started, nothing non-essential will run:', e.message ?? e);
+  });
 
 /**
  * Keeps the site's open tabs in step: a choice made in one is adopted by the

@@ -71,6 +71,25 @@ test('npx doui check --policy keeps policyVersion in step with the policies, as 
   assert.deepEqual(npm2, nat2);
 });
 
+test('npx doui snippet prints the prerendered banner and the head tag byte for byte as the native command does', () => {
+  for (const args of [
+    ['snippet', 'www/doui-config.json'],
+    ['snippet', 'www/doui-config.json', '--lang', 'en'],
+    ['snippet', 'www/doui-config.json', '--head', '/dist/doui-consent-default.js'],
+    ['snippet', 'www/doui-config.json', '--lang', 'fr'],
+    ['snippet', 'no-such-file.json'],
+  ]) {
+    const [nat, npm] = both(...args);
+    assert.deepEqual(npm, nat, args.join(' '));
+  }
+  const [, ja] = both('snippet', 'www/doui-config.json');
+  assert.equal(ja.status, 0, ja.stderr);
+  assert.match(ja.stdout, /^<div class="doui" lang="ja" data-doui-snippet="1\.ja\.\d+"><div class="doui-banner-slot"><section class="doui-banner" /);
+  const [, bad] = both('snippet', 'www/doui-config.json', '--lang', 'fr');
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^--lang fr: the languages are ja and en\n/);
+});
+
 test('render, version, schema and a missing file print the same in both', () => {
   for (const args of [
     ['render', 'policies/demo-site.ja.md', '--config', 'www/doui-config.json'],

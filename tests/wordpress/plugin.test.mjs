@@ -4,12 +4,17 @@
 // policy page, WP Consent API, accessibility, and no PHP warnings of its own.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { chromiumArgs } from '../support/chromium.mjs';
 import { axe } from '../e2e/harness.mjs';
 import { startSite, WCA_DIR } from './site.mjs';
 
+const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 let site;
 let browser;
 let ids;
@@ -341,6 +346,75 @@ test('settings: checked as typed, invalid configs never saved, only administrato
   await subscriber.context().close();
 });
 
+/** What `doui snippet` prints for `config` (text) in `lang`: the native command. */
+function nativeSnippet(config, lang) {
+  const dir = mkdtempSync(join(tmpdir(), 'doui-snippet-'));
+  try {
+    writeFileSync(join(dir, 'config.json'), config);
+    const r = spawnSync('cargo', ['run', '-q', '--bin', 'doui', '--', 'snippet', join(dir, 'config.json'), '--lang', lang], { cwd: projectRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trimEnd();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('the banner in the first paint: built by doui in the settings page, stored, printed after <body>, made live', async () => {
+  // The settings test above saved the config through the page: its markup came with it.
+  const config = storedConfig();
+  const stored = JSON.parse(site.php("echo wp_json_encode( get_option( 'doui_snippet' ) );"));
+  assert.equal(stored.token, token(config));
+  assert.equal(stored.revision, JSON.parse(config).revision);
+  assert.equal(stored.lang, 'ja');
+  const native = nativeSnippet(config, 'ja');
+  assert.equal(stored.html, native, 'stored byte for byte as the command line prints it');
+  let html = await (await fetch(`${site.origin}/`)).text();
+  assert.ok(html.includes(`${native}\n`), 'printed as built');
+  assert.ok(html.indexOf(native) < html.indexOf('<main'), 'before the content');
+  assert.match(html, /<script src="[^"]+\/dist\/doui-consent-default\.js" data-doui-cookie="doui_consent" data-doui-revision="1" data-doui-days="182"><\/script>/);
+
+  // In the browser: shown before the wasm, then taken over as it is.
+  const context = await browser.newContext({ locale: 'ja-JP' });
+  const page = await context.newPage();
+  const messages = [];
+  page.on('console', (m) => ['warning', 'error'].includes(m.type()) && !m.text().startsWith('Failed to load resource') && messages.push(m.text()));
+  let release;
+  const gate = new Promise((ok) => (release = ok));
+  await page.route('**/dist/doui_bg.wasm*', async (route) => {
+    await gate;
+    await route.continue();
+  });
+  await page.goto(`${site.origin}/`, { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => performance.getEntriesByName('first-contentful-paint').length);
+  assert.equal(await page.locator('.doui-banner').isVisible(), true, 'shown before the wasm arrived');
+  assert.equal(await page.evaluate(() => document.documentElement.hasAttribute('data-doui-ask')), true);
+  await page.evaluate(() => (window.prerendered = document.querySelector('.doui-banner')));
+  release();
+  await page.evaluate(() => window.doui.ready);
+  await page.waitForFunction(() => document.querySelector('.doui.doui-live .doui-banner') === window.prerendered);
+  assert.equal(await page.locator('.doui').count(), 1);
+  await page.locator('.doui-banner [data-doui-action="accept-all"]').click();
+  assert.ok(await consentCookie(page));
+  assert.deepEqual(messages, []);
+  await context.close();
+
+  // A config changed behind the settings page (here: a new revision) has no
+  // stored markup: none is printed, and doui.js builds the banner.
+  try {
+    site.php(`update_option( 'doui_config', str_replace( '"revision": 1', '"revision": 2', get_option( 'doui_config' ) ) );`);
+    html = await (await fetch(`${site.origin}/`)).text();
+    assert.ok(!html.includes('data-doui-snippet'), 'no stale markup');
+    assert.match(html, /data-doui-revision="2"/);
+    const later = await visit('/');
+    await later.locator('.doui-banner').waitFor();
+    assert.deepEqual(later.errors, []);
+    await later.context().close();
+  } finally {
+    site.php(`update_option( 'doui_config', base64_decode( '${Buffer.from(config).toString('base64')}' ) );`);
+  }
+  assert.equal(storedConfig(), config);
+});
+
 test('a policy written in the page, and the cookie settings button', async () => {
   const page = await visit(`/?page_id=${ids.inline}`);
   const policy = page.locator('.doui-wp-policy');
@@ -506,7 +580,7 @@ test("no PHP warnings or errors from the plugin's own files", async () => {
 
 test('uninstalling removes the options', async () => {
   const left = site.php(
-    "require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins( 'doui/doui.php' ); uninstall_plugin( 'doui/doui.php' ); echo wp_json_encode( array( get_option( 'doui_config', 'gone' ), get_option( 'doui_settings', 'gone' ) ) );",
+    "require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins( 'doui/doui.php' ); uninstall_plugin( 'doui/doui.php' ); echo wp_json_encode( array( get_option( 'doui_config', 'gone' ), get_option( 'doui_settings', 'gone' ), get_option( 'doui_snippet', 'gone' ) ) );",
   );
-  assert.deepEqual(JSON.parse(left), ['gone', 'gone']);
+  assert.deepEqual(JSON.parse(left), ['gone', 'gone', 'gone']);
 });

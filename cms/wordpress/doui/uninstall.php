@@ -9,3 +9,4 @@ defined( 'WP_UNINSTALL_PLUGIN' ) || exit;
 
 delete_option( 'doui_config' );
 delete_option( 'doui_settings' );
+delete_option( 'doui_snippet' );

@@ -6,6 +6,8 @@ const form = document.getElementById('doui-form');
 const area = document.getElementById('doui-config');
 const status = document.getElementById('doui-config-status');
 const checked = document.getElementById('doui-checked');
+const snippet = document.getElementById('doui-snippet');
+const snippetLang = document.getElementById('doui-snippet-lang');
 
 /** FNV-1a, 32 bits, of the text with LF line ends (the server computes the same). */
 function token(text) {
@@ -29,6 +31,18 @@ async function check() {
   if (text !== area.value) return;
   problem = p.checkConfig(text)?.message ?? '';
   checked.value = problem ? '' : token(text);
+  // The banner's markup for the public pages' first paint, built by doui's own
+  // code (`doui snippet`), in the language those pages show: the config's, else
+  // the site's. None when the visitor's browser picks the language.
+  snippet.value = snippetLang.value = '';
+  const lang = problem ? '' : JSON.parse(text).lang || form.dataset.douiLang;
+  if (lang === 'ja' || lang === 'en') {
+    const out = p.runCli(['snippet', 'config.json', '--lang', lang], () => text);
+    if (out.code === 0) {
+      snippet.value = out.stdout.trimEnd();
+      snippetLang.value = lang;
+    }
+  }
   area.setAttribute('aria-invalid', problem ? 'true' : 'false');
   status.classList.toggle('doui-admin-error', !!problem);
   status.textContent = problem || form.dataset.douiValid || 'The config is valid.';
@@ -36,7 +50,7 @@ async function check() {
 
 let timer;
 area.addEventListener('input', () => {
-  checked.value = '';
+  checked.value = snippet.value = snippetLang.value = '';
   clearTimeout(timer);
   timer = setTimeout(check, 250);
 });

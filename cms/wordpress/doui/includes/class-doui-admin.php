@@ -81,6 +81,15 @@ final class Doui_Admin {
 			}
 			return $old;
 		}
+		if ( $from_form ) {
+			// The banner's markup for the first paint, built by the page's script
+			// with doui's own code for this config (`doui snippet`).
+			// phpcs:disable WordPress.Security.NonceVerification.Missing -- options.php verified the nonce before sanitizing.
+			$html = isset( $_POST['doui_snippet'] ) ? (string) wp_unslash( $_POST['doui_snippet'] ) : ''; // phpcs:ignore WordPress.Security.ValidatedSanitizedInput.InputNotSanitized -- markup, filtered by wp_kses when stored.
+			$lang = isset( $_POST['doui_snippet_lang'] ) ? sanitize_key( wp_unslash( $_POST['doui_snippet_lang'] ) ) : '';
+			// phpcs:enable
+			Doui_Plugin::store_snippet( $text, $html, $lang );
+		}
 		Doui_Plugin::forget_config();
 		return $text;
 	}
@@ -174,9 +183,11 @@ final class Doui_Admin {
 			<?php if ( false !== $rejected ) : ?>
 				<p class="doui-admin-rejected"><?php esc_html_e( 'Below is the config you tried to save. The site still uses the last valid one.', 'doui' ); ?></p>
 			<?php endif; ?>
-			<form method="post" action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>" id="doui-form" data-doui-dist="<?php echo esc_url( $dist ); ?>" data-doui-home="<?php echo esc_url( home_url( '/' ) ); ?>" data-doui-preview-url="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>" data-doui-preview-nonce="<?php echo esc_attr( wp_create_nonce( 'doui_preview' ) ); ?>" data-doui-valid="<?php esc_attr_e( 'The config is valid.', 'doui' ); ?>" data-doui-other="<?php /* translators: %d: how many */ esc_attr_e( 'The front page has %d other Consent Mode default (gtag consent default) besides the one from doui. Two defaults can contradict each other: choose below who sets them.', 'doui' ); ?>">
+			<form method="post" action="<?php echo esc_url( admin_url( 'options.php' ) ); ?>" id="doui-form" data-doui-dist="<?php echo esc_url( $dist ); ?>" data-doui-home="<?php echo esc_url( home_url( '/' ) ); ?>" data-doui-lang="<?php echo esc_attr( strtolower( (string) strtok( (string) get_bloginfo( 'language' ), '-_' ) ) ); ?>" data-doui-preview-url="<?php echo esc_url( admin_url( 'admin-post.php' ) ); ?>" data-doui-preview-nonce="<?php echo esc_attr( wp_create_nonce( 'doui_preview' ) ); ?>" data-doui-valid="<?php esc_attr_e( 'The config is valid.', 'doui' ); ?>" data-doui-other="<?php /* translators: %d: how many */ esc_attr_e( 'The front page has %d other Consent Mode default (gtag consent default) besides the one from doui. Two defaults can contradict each other: choose below who sets them.', 'doui' ); ?>">
 				<?php settings_fields( self::PAGE ); ?>
 				<input type="hidden" name="doui_checked" id="doui-checked" value="">
+				<input type="hidden" name="doui_snippet" id="doui-snippet" value="">
+				<input type="hidden" name="doui_snippet_lang" id="doui-snippet-lang" value="">
 				<h2><label for="doui-config"><?php esc_html_e( 'Config', 'doui' ); ?></label></h2>
 				<p id="doui-config-help"><?php esc_html_e( 'Categories, services, their cookies and what they send where, as JSON. The banner, the gating and the policy tables all come from it. It is checked as you type; an invalid config is not saved.', 'doui' ); ?></p>
 				<textarea name="<?php echo esc_attr( Doui_Config::OPTION ); ?>" id="doui-config" class="large-text code" rows="24" spellcheck="false" aria-describedby="doui-config-help doui-config-status"><?php echo esc_textarea( $text ); ?></textarea>

@@ -22,6 +22,53 @@ final class Doui_Plugin {
 	const SETTINGS = 'doui_settings';
 
 	/**
+	 * Option holding the banner's markup for the first paint, as doui's own code
+	 * built it in the settings page (`doui snippet`), with the config it was
+	 * built from (token, revision) and its language.
+	 */
+	const SNIPPET = 'doui_snippet';
+
+	/**
+	 * What the prerendered banner root may contain: exactly what doui's
+	 * `ui::snippet` writes. Applied when it is stored and when it is printed.
+	 */
+	const SNIPPET_HTML = array(
+		'div'     => array(
+			'class'             => true,
+			'lang'              => true,
+			'id'                => true,
+			'role'              => true,
+			'data-doui-snippet' => true,
+		),
+		'section' => array(
+			'class'            => true,
+			'role'             => true,
+			'aria-labelledby'  => true,
+			'aria-describedby' => true,
+			'tabindex'         => true,
+		),
+		'h2'      => array(
+			'id'    => true,
+			'class' => true,
+		),
+		'p'       => array(
+			'class' => true,
+			'role'  => true,
+		),
+		'br'      => array(),
+		'button'  => array(
+			'type'             => true,
+			'class'            => true,
+			'data-doui-action' => true,
+			'data-doui-open'   => true,
+			'hidden'           => true,
+		),
+		'a'       => array(
+			'href' => true,
+		),
+	);
+
+	/**
 	 * Hosts of oEmbed providers and the service id that covers them.
 	 */
 	const OEMBED_SERVICES = array(
@@ -53,6 +100,7 @@ final class Doui_Plugin {
 		// Before anything else in <head>, so before any Google tag another plugin prints.
 		add_action( 'wp_head', array( __CLASS__, 'head_consent_default' ), PHP_INT_MIN );
 		add_action( 'wp_head', array( __CLASS__, 'head' ), 1 );
+		add_action( 'wp_body_open', array( __CLASS__, 'prerendered_banner' ), 1 );
 		add_action( 'wp_enqueue_scripts', array( __CLASS__, 'enqueue' ) );
 		add_filter( 'wp_inline_script_attributes', array( __CLASS__, 'gate_emoji_script' ), 10, 2 );
 		add_filter( 'wp_resource_hints', array( __CLASS__, 'resource_hints' ), 10, 2 );
@@ -186,12 +234,78 @@ final class Doui_Plugin {
 	}
 
 	/**
-	 * Google Consent Mode defaults, from a file, before any Google tag.
+	 * Google Consent Mode defaults, from a file, before any Google tag. Its data
+	 * attributes (as `doui snippet --head` prints them) let it decide before
+	 * first paint whether the prerendered banner shows.
 	 */
 	public static function head_consent_default(): void {
 		if ( self::active() && 'other' !== self::settings()['cm_owner'] ) {
-			printf( "<script src=\"%s\"></script>\n", esc_url( self::dist_url( 'doui-consent-default.js' ) ) );
+			$config = self::config();
+			printf(
+				"<script src=\"%s\" data-doui-cookie=\"%s\" data-doui-revision=\"%d\" data-doui-days=\"%d\"></script>\n",
+				esc_url( self::dist_url( 'doui-consent-default.js' ) ),
+				esc_attr( Doui_Consent::cookie_name( $config ) ),
+				(int) $config['revision'],
+				(int) ( $config['cookie']['days'] ?? Doui_Consent::DEFAULT_DAYS )
+			);
 		}
+	}
+
+	/**
+	 * The language the banner shows in on the public pages, as doui picks it:
+	 * the config's `lang`, else the site's language when doui speaks it. Empty
+	 * when the visitor's browser decides (no banner can be prerendered then).
+	 *
+	 * @param array $config The site config.
+	 */
+	public static function banner_lang( array $config ): string {
+		$lang = $config['lang'] ?? strtolower( (string) strtok( (string) get_bloginfo( 'language' ), '-_' ) );
+		return in_array( $lang, array( 'ja', 'en' ), true ) ? $lang : '';
+	}
+
+	/**
+	 * Stores the banner's markup the settings page generated with doui's own code
+	 * for the config being saved, or forgets it when none came with it.
+	 *
+	 * @param string $text The config being saved.
+	 * @param string $html The markup from the settings page.
+	 * @param string $lang Its language.
+	 */
+	public static function store_snippet( string $text, string $html, string $lang ): void {
+		$config = json_decode( $text, true );
+		if ( '' === $html || ! in_array( $lang, array( 'ja', 'en' ), true ) || ! is_array( $config ) ) {
+			delete_option( self::SNIPPET );
+			return;
+		}
+		update_option(
+			self::SNIPPET,
+			array(
+				'token'    => Doui_Config::checked_token( $text ),
+				'revision' => (int) $config['revision'],
+				'lang'     => $lang,
+				'html'     => wp_kses( $html, self::SNIPPET_HTML ),
+			)
+		);
+	}
+
+	/**
+	 * The banner in the page's first paint, right after <body>: the stored
+	 * markup, when it was built from the config in force and for the language the
+	 * page shows. Otherwise nothing, and doui.js builds the banner as usual.
+	 */
+	public static function prerendered_banner(): void {
+		if ( ! self::active() ) {
+			return;
+		}
+		$config = self::config();
+		$stored = get_option( self::SNIPPET );
+		if ( ! is_array( $stored )
+			|| (int) $config['revision'] !== ( $stored['revision'] ?? null )
+			|| ! hash_equals( Doui_Config::checked_token( (string) get_option( Doui_Config::OPTION, '' ) ), (string) ( $stored['token'] ?? '' ) )
+			|| self::banner_lang( $config ) !== ( $stored['lang'] ?? null ) ) {
+			return;
+		}
+		echo wp_kses( (string) $stored['html'], self::SNIPPET_HTML ) . "\n";
 	}
 
 	/**
