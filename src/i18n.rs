@@ -68,14 +68,21 @@ macro_rules! messages {
 
             /// The key used in the config's `texts` section.
             pub fn name(self) -> &'static str {
-                match self { $(Msg::$key => $name,)* }
+                const NAMES: [&str; Msg::ALL.len()] = [$($name,)*];
+                NAMES.get(self as usize).copied().unwrap_or_default()
             }
 
             /// The built-in text in `lang`.
             pub fn builtin(self, lang: Lang) -> &'static str {
-                match (self, lang) {
-                    $((Msg::$key, Lang::Ja) => $ja, (Msg::$key, Lang::En) => $en,)*
-                }
+                // Two tables indexed by the message, not a match: the banner
+                // module's size then does not depend on which messages it uses.
+                const JA: [&str; Msg::ALL.len()] = [$($ja,)*];
+                const EN: [&str; Msg::ALL.len()] = [$($en,)*];
+                let table = match lang {
+                    Lang::Ja => &JA,
+                    Lang::En => &EN,
+                };
+                table.get(self as usize).copied().unwrap_or_default()
             }
 
             /// Looks a message up by its config key.

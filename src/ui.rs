@@ -7,7 +7,7 @@ use alloc::string::String;
 
 use crate::config::{Config, Lifetime};
 use crate::consent::Choices;
-use crate::i18n::{list_marks, push_lifetime, Lang, Msg};
+use crate::i18n::{list_marks, push_span, Lang, Msg};
 use crate::text::{push_escaped, push_uint, split_once_ascii};
 
 /// What the banner needs to know beyond the config.
@@ -238,14 +238,17 @@ pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
 }
 
 fn lifetime(o: &mut Out, l: Lifetime) {
-    let mut words = String::new();
-    push_lifetime(
-        &mut words,
-        l,
-        o.config.text(o.lang, Msg::UntilClosed),
-        o.lang,
-    );
-    o.esc(&words);
+    match l {
+        // The site's own words for it, as everywhere else (`texts.untilClosed`).
+        Lifetime::Session => {
+            o.msg(Msg::UntilClosed);
+        }
+        Lifetime::Span(n, unit) => {
+            let mut words = String::new();
+            push_span(&mut words, n, unit, o.lang);
+            o.esc(&words);
+        }
+    }
 }
 
 /// The floating button that reopens the preferences.
