@@ -22,6 +22,9 @@ struct App {
     https: bool,
     /// The choice in force: stored and current, or made in this page view.
     record: Option<ConsentRecord>,
+    /// The consent id of the stored cookie, even one of another revision: a
+    /// visitor keeps it across choices (see `decide`).
+    known_id: Option<String>,
     /// Global Privacy Control overrode an opt-in of the stored choice, and the
     /// refusal is not stored yet.
     overridden: bool,
@@ -60,11 +63,16 @@ fn stored_record(
     now: u64,
     gpc: bool,
 ) -> Option<(ConsentRecord, bool)> {
-    let r = ConsentRecord::decode(find_cookie(cookies, &config.cookie.name)?)?;
+    let r = stored(config, cookies)?;
     let mut choices = r.current_choices(config, now)?;
     // The signal overrides an earlier opt-in.
     let overridden = gpc && choices.deny_for_gpc(config);
     Some((ConsentRecord { choices, ..r }, overridden))
+}
+
+/// The stored cookie's record, read but not yet checked against the config.
+fn stored(config: &Config, cookies: &str) -> Option<ConsentRecord> {
+    ConsentRecord::decode(find_cookie(cookies, &config.cookie.name)?)
 }
 
 /// Starts the banner: reads the config and the stored choice (`cookies` is
@@ -106,6 +114,7 @@ pub fn start(
         crate::text::split_ascii(languages, b","),
     );
     let gpc = config.gpc_applies(flags & GPC != 0);
+    let known_id = stored(&config, cookies).map(|r| r.id);
     let stored = stored_record(&config, cookies, now as u64, gpc);
     let overridden = stored.as_ref().is_some_and(|s| s.1);
     let record = stored.map(|s| s.0);
@@ -118,6 +127,7 @@ pub fn start(
         https: flags & HTTPS != 0,
         draft: Choices::all(&config, false),
         record,
+        known_id,
         overridden,
         config,
         host,
@@ -275,9 +285,15 @@ pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
             .as_ref()
             .map(|v| String::from(v.get(app.view.lang)))
             .unwrap_or_default();
+        // A visitor keeps their id across choices, so that a receipts server can
+        // show their history (the time tells the choices apart); a new one
+        // only when no cookie was stored, or it is unreadable.
+        let id = match app.record.as_ref().map(|r| &r.id).or(app.known_id.as_ref()) {
+            Some(id) => id.clone(),
+            None => consent_id(&bytes),
+        };
         let record = ConsentRecord {
-            // A new choice gets a new id, so that a log can tell the events apart.
-            id: consent_id(&bytes),
+            id,
             time: now as u64,
             revision: app.config.revision,
             policy,

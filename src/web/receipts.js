@@ -46,7 +46,9 @@ export function send(config, lang, kind, before, detail) {
     // Noted at once, before anything is fetched: a page left right after the
     // choice still has it for the next page view, which completes it.
     const gpc = navigator.globalPrivacyControl === true;
-    keep({ id: JSON.parse(detail).id, draft: { kind, before, detail, lang, gpc } });
+    // A visitor keeps one consent id across choices, so the choice's whole
+    // detail (id, time, decisions) is what tells this note from another.
+    keep({ key: detail, draft: { kind, before, detail, lang, gpc } });
   }
   return flush(url, config);
 }
@@ -89,14 +91,14 @@ async function sha256(text) {
 /** Receipts not kept in storage (blocked or full): they live as long as the page. */
 let unsaved = [];
 
-/** The receipts waiting to be sent, noted (`draft`) or complete. */
+/** The receipts waiting to be sent, each `{ key, draft }` (noted) or `{ key, receipt }` (complete). */
 function pending() {
   let list = [];
   try {
     list = JSON.parse(localStorage.getItem(PENDING)) ?? [];
   } catch {}
-  const stored = Array.isArray(list) ? list.filter((r) => r && typeof r.id === 'string') : [];
-  return [...stored, ...unsaved.filter((r) => !stored.some((s) => s.id === r.id))];
+  const stored = Array.isArray(list) ? list.filter((r) => r && typeof r.key === 'string') : [];
+  return [...stored, ...unsaved.filter((r) => !stored.some((s) => s.key === r.key))];
 }
 
 /** Keeps `list` (the newest `MAX_PENDING`) in storage, else in `unsaved`. */
@@ -111,8 +113,8 @@ function store(list) {
   }
 }
 
-const keep = (entry) => store([...pending().filter((r) => r.id !== entry.id), entry]);
-const forget = (id) => store(pending().filter((r) => r.id !== id));
+const keep = (entry) => store([...pending().filter((r) => r.key !== entry.key), entry]);
+const forget = (key) => store(pending().filter((r) => r.key !== key));
 
 let queue = Promise.resolve();
 /**
@@ -124,20 +126,19 @@ let queue = Promise.resolve();
 function flush(url, config) {
   queue = queue.then(async () => {
     for (const entry of pending()) {
-      let body = entry;
+      let body = entry.receipt;
       if (entry.draft) {
         try {
           body = await receipt(config, entry.draft);
         } catch (e) {
-          console[e?.final ? 'error' : 'warn'](
-            `doui: no receipt of choice ${entry.id}${e?.final ? '' : ' yet'}: ${e?.message ?? e}`,
-          );
-          if (e?.final) forget(entry.id);
+          const id = JSON.parse(entry.draft.detail).id;
+          console[e?.final ? 'error' : 'warn'](`doui: no receipt of choice ${id}${e?.final ? '' : ' yet'}: ${e?.message ?? e}`);
+          if (e?.final) forget(entry.key);
           continue;
         }
-        store(pending().map((r) => (r.id === entry.id ? body : r)));
+        store(pending().map((r) => (r.key === entry.key ? { key: r.key, receipt: body } : r)));
       }
-      if (await post(url, body)) forget(entry.id);
+      if (body && (await post(url, body))) forget(entry.key);
     }
   }).catch((e) => console.error('doui: receipts:', e?.message ?? e)); // the queue goes on
   return queue;
