@@ -22,9 +22,6 @@ struct App {
     https: bool,
     /// The choice in force: stored and current, or made in this page view.
     record: Option<ConsentRecord>,
-    /// The consent id of the stored cookie, even one of another revision: a
-    /// visitor keeps it across choices (see `decide`).
-    known_id: Option<String>,
     /// Global Privacy Control overrode an opt-in of the stored choice, and the
     /// refusal is not stored yet.
     overridden: bool,
@@ -63,16 +60,11 @@ fn stored_record(
     now: u64,
     gpc: bool,
 ) -> Option<(ConsentRecord, bool)> {
-    let r = stored(config, cookies)?;
+    let r = ConsentRecord::decode(find_cookie(cookies, &config.cookie.name)?)?;
     let mut choices = r.current_choices(config, now)?;
     // The signal overrides an earlier opt-in.
     let overridden = gpc && choices.deny_for_gpc(config);
     Some((ConsentRecord { choices, ..r }, overridden))
-}
-
-/// The stored cookie's record, read but not yet checked against the config.
-fn stored(config: &Config, cookies: &str) -> Option<ConsentRecord> {
-    ConsentRecord::decode(find_cookie(cookies, &config.cookie.name)?)
 }
 
 /// Starts the banner: reads the config and the stored choice (`cookies` is
@@ -114,7 +106,6 @@ pub fn start(
         crate::text::split_ascii(languages, b","),
     );
     let gpc = config.gpc_applies(flags & GPC != 0);
-    let known_id = stored(&config, cookies).map(|r| r.id);
     let stored = stored_record(&config, cookies, now as u64, gpc);
     let overridden = stored.as_ref().is_some_and(|s| s.1);
     let record = stored.map(|s| s.0);
@@ -127,7 +118,6 @@ pub fn start(
         https: flags & HTTPS != 0,
         draft: Choices::all(&config, false),
         record,
-        known_id,
         overridden,
         config,
         host,
@@ -287,9 +277,9 @@ pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
             .unwrap_or_default();
         // A visitor keeps their id across choices, so that a receipts server can
         // show their history (the time tells the choices apart); a new one
-        // only when no cookie was stored, or it is unreadable.
-        let id = match app.record.as_ref().map(|r| &r.id).or(app.known_id.as_ref()) {
-            Some(id) => id.clone(),
+        // when no choice is in force (none stored, or one of another revision).
+        let id = match &app.record {
+            Some(r) => r.id.clone(),
             None => consent_id(&bytes),
         };
         let record = ConsentRecord {
