@@ -541,11 +541,17 @@ async fn append(
             }
         }
     }
+    // Rows go into the chain in key order (all of a batch share one `received`):
+    // two instances inserting the same new keys then meet them in the same order
+    // and wait on each other at most once, instead of deadlocking.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by(|a, b| jobs[*a].key.cmp(&jobs[*b].key));
     let mut rows = Vec::with_capacity(jobs.len());
-    let mut stored = Vec::with_capacity(jobs.len());
-    for job in jobs {
+    let mut stored: Vec<Option<Stored>> = vec![None; jobs.len()];
+    for i in order {
+        let job = &jobs[i];
         if let Some(hash) = known.get(job.key.as_str()) {
-            stored.push(Stored {
+            stored[i] = Some(Stored {
                 hash: hash.clone(),
                 new: false,
             });
@@ -566,12 +572,14 @@ async fn append(
         row.hash = chain::link_hash(&row);
         prev.clone_from(&row.hash);
         known.insert(&job.key, row.hash.clone());
-        stored.push(Stored {
+        stored[i] = Some(Stored {
             hash: row.hash.clone(),
             new: true,
         });
         rows.push((row, job.key.as_str()));
     }
+    // Every job got its answer above.
+    let stored: Vec<Stored> = stored.into_iter().flatten().collect();
     if rows.is_empty() {
         // Every receipt was a resend: nothing to write, the chain is untouched.
         tx.rollback().await.map_err(db)?;
