@@ -33,7 +33,7 @@ pub struct Store {
     pub backend: Backend,
 }
 
-const SCHEMA: [&str; 4] = [
+const SCHEMA: [&str; 3] = [
     // `body_sha256` is the idempotency key (see [`receipt_key`]); NULL only on rows
     // stored twice before the key existed (the first copy keeps it).
     "CREATE TABLE IF NOT EXISTS receipts (
@@ -48,7 +48,6 @@ const SCHEMA: [&str; 4] = [
         hash TEXT NOT NULL,
         body_sha256 TEXT,
         PRIMARY KEY (day, shard, seq))",
-    "CREATE INDEX IF NOT EXISTS receipts_consent_id ON receipts (consent_id)",
     "CREATE TABLE IF NOT EXISTS heads (
         day TEXT NOT NULL,
         shard TEXT NOT NULL,
@@ -129,10 +128,15 @@ impl Store {
         Ok(store)
     }
 
-    /// Gives a database made before receipts were idempotent its key column and
-    /// the unique index on it. Rows are keyed oldest first; a later copy of a
-    /// receipt already keyed keeps a NULL key (it stays in its chain, untouched).
-    /// On PostgreSQL an advisory lock keeps instances starting together in turn.
+    /// Creates the one index on receipts, unique on `(consent_id, body_sha256)`:
+    /// history reads it by its first column, the writer's idempotency check by
+    /// both (the body holds the id, so this is as unique as the key alone), and a
+    /// second index on random keys would double the index pages each commit
+    /// writes. A database made before receipts were idempotent gets the key column
+    /// first and loses its plain `consent_id` index. Its rows are keyed oldest
+    /// first; a later copy of a receipt already keyed keeps a NULL key (it stays
+    /// in its chain, untouched). On PostgreSQL an advisory lock keeps instances
+    /// starting together in turn.
     async fn add_receipt_keys(&self) -> Result<(), sqlx::Error> {
         let mut tx = self.pool.begin().await?;
         let has_column = match self.backend {
@@ -157,14 +161,16 @@ impl Store {
                 .await?;
         }
         tx.execute(
-            "CREATE UNIQUE INDEX IF NOT EXISTS receipts_body_sha256 ON receipts (body_sha256)",
+            "CREATE UNIQUE INDEX IF NOT EXISTS receipts_key ON receipts (consent_id, body_sha256)",
         )
         .await?;
+        tx.execute("DROP INDEX IF EXISTS receipts_consent_id")
+            .await?;
         if n == 0 {
             let mut after = (String::new(), String::new(), 0i64);
             loop {
                 let rows = sqlx::query(
-                    "SELECT day, shard, seq, body FROM receipts WHERE (day, shard, seq) > ($1, $2, $3)
+                    "SELECT day, shard, seq, consent_id, body FROM receipts WHERE (day, shard, seq) > ($1, $2, $3)
                      ORDER BY day, shard, seq LIMIT 1000",
                 )
                 .bind(&after.0)
@@ -182,12 +188,13 @@ impl Store {
                     let key = receipt_key(&r.try_get::<String, _>("body")?);
                     sqlx::query(
                         "UPDATE receipts SET body_sha256 = $1 WHERE day = $2 AND shard = $3 AND seq = $4
-                         AND NOT EXISTS (SELECT 1 FROM receipts WHERE body_sha256 = $1)",
+                         AND NOT EXISTS (SELECT 1 FROM receipts WHERE consent_id = $5 AND body_sha256 = $1)",
                     )
                     .bind(&key)
                     .bind(r.try_get::<String, _>("day")?)
                     .bind(r.try_get::<String, _>("shard")?)
                     .bind(r.try_get::<i64, _>("seq")?)
+                    .bind(r.try_get::<String, _>("consent_id")?)
                     .execute(&mut *tx)
                     .await?;
                 }
@@ -492,7 +499,7 @@ pub fn spawn_writer(store: Store, shard: String, batch_max: usize) -> Writer {
 /// Appends one batch in one transaction. A receipt whose key is already stored
 /// (an earlier batch, another instance) or earlier in the batch gets no row of its
 /// own: it is answered with the stored row. The keys are looked up inside the
-/// transaction with one indexed query per 256; a copy committed by another
+/// transaction with one indexed query per 64 consent ids; a copy committed by another
 /// instance after that lookup makes the insert fail on the unique index, the whole
 /// transaction rolls back, and the retry finds it. So the chain only ever grows by
 /// receipts stored once.
@@ -514,29 +521,37 @@ async fn append(
     };
     let mut tx = store.pool.begin().await.map_err(db)?;
     let mut known: HashMap<&str, String> = HashMap::new();
-    let keys: Vec<&str> = {
+    let keys: HashSet<&str> = jobs.iter().map(|j| j.key.as_str()).collect();
+    let ids: Vec<&str> = {
         let mut seen = HashSet::new();
         jobs.iter()
-            .map(|j| j.key.as_str())
-            .filter(|k| seen.insert(*k))
+            .map(|j| j.consent_id.as_str())
+            .filter(|id| seen.insert(*id))
             .collect()
     };
-    for chunk in keys.chunks(256) {
-        let mut sql = String::from("SELECT body_sha256, hash FROM receipts WHERE body_sha256 IN (");
-        for i in 1..=chunk.len() {
-            if i > 1 {
-                sql.push(',');
-            }
-            sql.push_str(&format!("${i}"));
+    // By consent id, through the unique index's first column: an id has a
+    // handful of receipts, and those whose key is in this batch are resends. Always
+    // LOOKUP ids a query (the last chunk padded by repeating an id), so each
+    // connection prepares one statement instead of one per batch size.
+    const LOOKUP: usize = 64;
+    let mut sql = String::from(
+        "SELECT body_sha256, hash FROM receipts WHERE body_sha256 IS NOT NULL AND consent_id IN (",
+    );
+    for i in 1..=LOOKUP {
+        if i > 1 {
+            sql.push(',');
         }
-        sql.push(')');
+        sql.push_str(&format!("${i}"));
+    }
+    sql.push(')');
+    for chunk in ids.chunks(LOOKUP) {
         let mut q = sqlx::query(&sql);
-        for k in chunk {
-            q = q.bind(*k);
+        for i in 0..LOOKUP {
+            q = q.bind(*chunk.get(i).unwrap_or(&chunk[0]));
         }
         for r in q.fetch_all(&mut *tx).await.map_err(db)? {
             let key: String = r.try_get("body_sha256").map_err(db)?;
-            if let Some(k) = chunk.iter().find(|k| **k == key) {
+            if let Some(k) = keys.get(key.as_str()) {
                 known.insert(k, r.try_get("hash").map_err(db)?);
             }
         }

@@ -1475,7 +1475,8 @@ async fn an_older_database_gets_its_receipt_keys(db: Arc<Db>) -> CaseResult {
                 .map_err(|e| format!("{sql}: {e}"))
         }
     };
-    run("DROP INDEX receipts_body_sha256").await?;
+    run("DROP INDEX receipts_key").await?;
+    run("CREATE INDEX receipts_consent_id ON receipts (consent_id)").await?;
     run("ALTER TABLE receipts DROP COLUMN body_sha256").await?;
     let last = sqlx::query(
         "SELECT day, shard, seq, received, consent_id, body, hash FROM receipts ORDER BY seq DESC LIMIT 1",
