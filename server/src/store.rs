@@ -499,7 +499,7 @@ pub fn spawn_writer(store: Store, shard: String, batch_max: usize) -> Writer {
 /// Appends one batch in one transaction. A receipt whose key is already stored
 /// (an earlier batch, another instance) or earlier in the batch gets no row of its
 /// own: it is answered with the stored row. The keys are looked up inside the
-/// transaction with one indexed query per 64 consent ids; a copy committed by another
+/// transaction with one indexed query per 256 consent ids; a copy committed by another
 /// instance after that lookup makes the insert fail on the unique index, the whole
 /// transaction rolls back, and the retry finds it. So the chain only ever grows by
 /// receipts stored once.
@@ -530,24 +530,23 @@ async fn append(
             .collect()
     };
     // By consent id, through the unique index's first column: an id has a
-    // handful of receipts, and those whose key is in this batch are resends. Always
-    // LOOKUP ids a query (the last chunk padded by repeating an id), so each
-    // connection prepares one statement instead of one per batch size.
-    const LOOKUP: usize = 64;
-    let mut sql = String::from(
-        "SELECT body_sha256, hash FROM receipts WHERE body_sha256 IS NOT NULL AND consent_id IN (",
-    );
-    for i in 1..=LOOKUP {
-        if i > 1 {
-            sql.push(',');
+    // handful of receipts, and those whose key is in this batch are resends. The
+    // list has the batch's length: a fixed-length list padded with repeats was
+    // slower on PostgreSQL (its generic plan for the long list).
+    for chunk in ids.chunks(256) {
+        let mut sql = String::from(
+            "SELECT body_sha256, hash FROM receipts WHERE body_sha256 IS NOT NULL AND consent_id IN (",
+        );
+        for i in 1..=chunk.len() {
+            if i > 1 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("${i}"));
         }
-        sql.push_str(&format!("${i}"));
-    }
-    sql.push(')');
-    for chunk in ids.chunks(LOOKUP) {
+        sql.push(')');
         let mut q = sqlx::query(&sql);
-        for i in 0..LOOKUP {
-            q = q.bind(*chunk.get(i).unwrap_or(&chunk[0]));
+        for id in chunk {
+            q = q.bind(*id);
         }
         for r in q.fetch_all(&mut *tx).await.map_err(db)? {
             let key: String = r.try_get("body_sha256").map_err(db)?;
