@@ -36,7 +36,7 @@ use crate::admin;
 use crate::day;
 use crate::receipt::{self, MAX_BODY};
 use crate::site::Site;
-use crate::store::{Job, Store, Writer};
+use crate::store::{self, Job, Store, Writer};
 
 /// Everything a request handler needs.
 pub struct App {
@@ -262,10 +262,12 @@ async fn post_receipt(
         _ => None,
     };
     let (reply, answer) = oneshot::channel();
+    let body = r.to_json();
     let job = Job {
         consent_id: r.id.clone(),
         ip_hash,
-        body: r.to_json(),
+        key: store::receipt_key(&body),
+        body,
         reply,
     };
     let busy = || {
@@ -284,7 +286,16 @@ async fn post_receipt(
         return busy();
     }
     match tokio::time::timeout(Duration::from_secs(20), answer).await {
-        Ok(Ok(Ok(hash))) => json(StatusCode::CREATED, serde_json::json!({ "receipt": hash })),
+        // A resend of a stored receipt is answered like its first copy, with 200:
+        // the banner drops it, and nothing new is stored.
+        Ok(Ok(Ok(stored))) => json(
+            if stored.new {
+                StatusCode::CREATED
+            } else {
+                StatusCode::OK
+            },
+            serde_json::json!({ "receipt": stored.hash }),
+        ),
         _ => busy(),
     }
 }

@@ -3,7 +3,7 @@
 //! writer that extends the hash chain, and the reads behind history, export,
 //! chart, retention and verification.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Duration;
 
 use futures_util::TryStreamExt;
@@ -33,7 +33,9 @@ pub struct Store {
     pub backend: Backend,
 }
 
-const SCHEMA: [&str; 4] = [
+const SCHEMA: [&str; 3] = [
+    // `body_sha256` is the idempotency key (see [`receipt_key`]); NULL only on rows
+    // stored twice before the key existed (the first copy keeps it).
     "CREATE TABLE IF NOT EXISTS receipts (
         day TEXT NOT NULL,
         shard TEXT NOT NULL,
@@ -44,8 +46,8 @@ const SCHEMA: [&str; 4] = [
         body TEXT NOT NULL,
         prev TEXT NOT NULL,
         hash TEXT NOT NULL,
+        body_sha256 TEXT,
         PRIMARY KEY (day, shard, seq))",
-    "CREATE INDEX IF NOT EXISTS receipts_consent_id ON receipts (consent_id)",
     "CREATE TABLE IF NOT EXISTS heads (
         day TEXT NOT NULL,
         shard TEXT NOT NULL,
@@ -122,7 +124,83 @@ impl Store {
         for ddl in SCHEMA {
             store.pool.execute(ddl).await.map_err(db)?;
         }
+        store.add_receipt_keys().await.map_err(db)?;
         Ok(store)
+    }
+
+    /// Creates the one index on receipts, unique on `(consent_id, body_sha256)`:
+    /// history reads it by its first column, the writer's idempotency check by
+    /// both (the body holds the id, so this is as unique as the key alone), and a
+    /// second index on random keys would double the index pages each commit
+    /// writes. A database made before receipts were idempotent gets the key column
+    /// first and loses its plain `consent_id` index. Its rows are keyed oldest
+    /// first; a later copy of a receipt already keyed keeps a NULL key (it stays
+    /// in its chain, untouched). On PostgreSQL an advisory lock keeps instances
+    /// starting together in turn.
+    async fn add_receipt_keys(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.pool.begin().await?;
+        let has_column = match self.backend {
+            Backend::Sqlite => {
+                "SELECT COUNT(*) AS n FROM pragma_table_info('receipts') WHERE name = 'body_sha256'"
+            }
+            Backend::Postgres => {
+                sqlx::query("SELECT pg_advisory_xact_lock(7366110)")
+                    .execute(&mut *tx)
+                    .await?;
+                "SELECT COUNT(*) AS n FROM information_schema.columns
+                 WHERE table_schema = current_schema() AND table_name = 'receipts'
+                 AND column_name = 'body_sha256'"
+            }
+        };
+        let n: i64 = sqlx::query(has_column)
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if n == 0 {
+            tx.execute("ALTER TABLE receipts ADD COLUMN body_sha256 TEXT")
+                .await?;
+        }
+        tx.execute(
+            "CREATE UNIQUE INDEX IF NOT EXISTS receipts_key ON receipts (consent_id, body_sha256)",
+        )
+        .await?;
+        tx.execute("DROP INDEX IF EXISTS receipts_consent_id")
+            .await?;
+        if n == 0 {
+            let mut after = (String::new(), String::new(), 0i64);
+            loop {
+                let rows = sqlx::query(
+                    "SELECT day, shard, seq, consent_id, body FROM receipts WHERE (day, shard, seq) > ($1, $2, $3)
+                     ORDER BY day, shard, seq LIMIT 1000",
+                )
+                .bind(&after.0)
+                .bind(&after.1)
+                .bind(after.2)
+                .fetch_all(&mut *tx)
+                .await?;
+                let Some(last) = rows.last() else { break };
+                after = (
+                    last.try_get("day")?,
+                    last.try_get("shard")?,
+                    last.try_get("seq")?,
+                );
+                for r in &rows {
+                    let key = receipt_key(&r.try_get::<String, _>("body")?);
+                    sqlx::query(
+                        "UPDATE receipts SET body_sha256 = $1 WHERE day = $2 AND shard = $3 AND seq = $4
+                         AND NOT EXISTS (SELECT 1 FROM receipts WHERE consent_id = $5 AND body_sha256 = $1)",
+                    )
+                    .bind(&key)
+                    .bind(r.try_get::<String, _>("day")?)
+                    .bind(r.try_get::<String, _>("shard")?)
+                    .bind(r.try_get::<i64, _>("seq")?)
+                    .bind(r.try_get::<String, _>("consent_id")?)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+        }
+        tx.commit().await
     }
 
     /// Stores each distinct shown text once, keyed by its hash.
@@ -158,7 +236,9 @@ impl Store {
             .map_err(db)
     }
 
-    /// Every receipt of a consent id, oldest first.
+    /// Every receipt of a consent id in the order the choices were made: by the
+    /// receipt's own `time` (a receipt sent late, on a later page view, still
+    /// lands in its place), then in the order the server stored them.
     pub async fn history(&self, consent_id: &str) -> Result<Vec<Row>, String> {
         let rows = sqlx::query(&format!(
             "SELECT {ROW_COLUMNS} FROM receipts WHERE consent_id = $1 ORDER BY received, day, shard, seq"
@@ -167,10 +247,20 @@ impl Store {
         .fetch_all(&self.pool)
         .await
         .map_err(db)?;
-        rows.iter()
+        let mut rows: Vec<Row> = rows
+            .iter()
             .map(row_of)
             .collect::<Result<_, _>>()
-            .map_err(db)
+            .map_err(db)?;
+        // One visitor's history is a handful of rows: sorting here needs no
+        // column of its own. The sort is stable, so equal times keep server order.
+        rows.sort_by_cached_key(|r| {
+            serde_json::from_str::<serde_json::Value>(&r.body)
+                .ok()
+                .and_then(|v| v["time"].as_u64())
+                .unwrap_or(0)
+        });
+        Ok(rows)
     }
 
     /// Up to `limit` receipts received on days up to `to`, in chain order (day,
@@ -316,6 +406,16 @@ impl Store {
     }
 }
 
+/// The idempotency key of a receipt: the lowercase hex SHA-256 of its stored form
+/// (compact JSON, fields in a fixed order, decisions in config order; see
+/// `Receipt::to_json`). Two receipts with the same key say exactly the same thing:
+/// same consent id, record time, revision, policy, language, GPC, action,
+/// decisions and shown text. The sender's address is not part of it.
+pub fn receipt_key(body: &str) -> String {
+    use sha2::{Digest, Sha256};
+    crate::address::hex(&Sha256::digest(body.as_bytes()))
+}
+
 /// A receipt waiting to be written, and where to say it was committed.
 #[derive(Debug)]
 pub struct Job {
@@ -325,8 +425,19 @@ pub struct Job {
     pub ip_hash: Option<String>,
     /// The receipt as stored.
     pub body: String,
-    /// Gets the row's hash after commit, or an error.
-    pub reply: oneshot::Sender<Result<String, String>>,
+    /// [`receipt_key`] of `body`.
+    pub key: String,
+    /// Gets the stored row's hash after commit, or an error.
+    pub reply: oneshot::Sender<Result<Stored, String>>,
+}
+
+/// Where a receipt is, once committed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    /// The hash of its row in the chain.
+    pub hash: String,
+    /// False when the same receipt was already stored (this one was a resend).
+    pub new: bool,
 }
 
 /// The writer's mailbox.
@@ -365,9 +476,9 @@ pub fn spawn_writer(store: Store, shard: String, batch_max: usize) -> Writer {
                 }
             };
             match outcome {
-                Ok(hashes) => {
-                    for (job, hash) in jobs.drain(..).zip(hashes) {
-                        let _ = job.reply.send(Ok(hash));
+                Ok(stored) => {
+                    for (job, stored) in jobs.drain(..).zip(stored) {
+                        let _ = job.reply.send(Ok(stored));
                     }
                 }
                 Err(e) => {
@@ -385,12 +496,19 @@ pub fn spawn_writer(store: Store, shard: String, batch_max: usize) -> Writer {
     tx
 }
 
+/// Appends one batch in one transaction. A receipt whose key is already stored
+/// (an earlier batch, another instance) or earlier in the batch gets no row of its
+/// own: it is answered with the stored row. The keys are looked up inside the
+/// transaction with one indexed query per 256 consent ids; a copy committed by another
+/// instance after that lookup makes the insert fail on the unique index, the whole
+/// transaction rolls back, and the retry finds it. So the chain only ever grows by
+/// receipts stored once.
 async fn append(
     store: &Store,
     shard: &str,
     head: &mut Option<(String, i64, String)>,
     jobs: &[Job],
-) -> Result<Vec<String>, String> {
+) -> Result<Vec<Stored>, String> {
     let received = day::now_ms();
     let today = day::day_of_ms(received);
     let (mut seq, mut prev) = match head {
@@ -401,8 +519,58 @@ async fn append(
             .map_err(db)?
             .unwrap_or((0, chain::GENESIS.to_string())),
     };
+    let mut tx = store.pool.begin().await.map_err(db)?;
+    let mut known: HashMap<&str, String> = HashMap::new();
+    let keys: HashSet<&str> = jobs.iter().map(|j| j.key.as_str()).collect();
+    let ids: Vec<&str> = {
+        let mut seen = HashSet::new();
+        jobs.iter()
+            .map(|j| j.consent_id.as_str())
+            .filter(|id| seen.insert(*id))
+            .collect()
+    };
+    // By consent id, through the unique index's first column: an id has a
+    // handful of receipts, and those whose key is in this batch are resends. The
+    // list has the batch's length: a fixed-length list padded with repeats was
+    // slower on PostgreSQL (its generic plan for the long list).
+    for chunk in ids.chunks(256) {
+        let mut sql = String::from(
+            "SELECT body_sha256, hash FROM receipts WHERE body_sha256 IS NOT NULL AND consent_id IN (",
+        );
+        for i in 1..=chunk.len() {
+            if i > 1 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("${i}"));
+        }
+        sql.push(')');
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *tx).await.map_err(db)? {
+            let key: String = r.try_get("body_sha256").map_err(db)?;
+            if let Some(k) = keys.get(key.as_str()) {
+                known.insert(k, r.try_get("hash").map_err(db)?);
+            }
+        }
+    }
+    // Rows go into the chain in key order (all of a batch share one `received`):
+    // two instances inserting the same new keys then meet them in the same order
+    // and wait on each other at most once, instead of deadlocking.
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    order.sort_by(|a, b| jobs[*a].key.cmp(&jobs[*b].key));
     let mut rows = Vec::with_capacity(jobs.len());
-    for job in jobs {
+    let mut stored: Vec<Option<Stored>> = vec![None; jobs.len()];
+    for i in order {
+        let job = &jobs[i];
+        if let Some(hash) = known.get(job.key.as_str()) {
+            stored[i] = Some(Stored {
+                hash: hash.clone(),
+                new: false,
+            });
+            continue;
+        }
         seq += 1;
         let mut row = Row {
             day: today.clone(),
@@ -417,33 +585,39 @@ async fn append(
         };
         row.hash = chain::link_hash(&row);
         prev.clone_from(&row.hash);
-        rows.push(row);
+        known.insert(&job.key, row.hash.clone());
+        stored[i] = Some(Stored {
+            hash: row.hash.clone(),
+            new: true,
+        });
+        rows.push((row, job.key.as_str()));
     }
-    let mut tx = store.pool.begin().await.map_err(db)?;
-    // One multi-row INSERT per chunk: 9 parameters a row stays far below both
+    // Every job got its answer above.
+    let stored: Vec<Stored> = stored.into_iter().flatten().collect();
+    if rows.is_empty() {
+        // Every receipt was a resend: nothing to write, the chain is untouched.
+        tx.rollback().await.map_err(db)?;
+        return Ok(stored);
+    }
+    // One multi-row INSERT per chunk: 10 parameters a row stays far below both
     // databases' parameter limits.
     for chunk in rows.chunks(256) {
-        let mut sql = format!("INSERT INTO receipts ({ROW_COLUMNS}) VALUES ");
+        let mut sql = format!("INSERT INTO receipts ({ROW_COLUMNS}, body_sha256) VALUES ");
         for i in 0..chunk.len() {
             if i > 0 {
                 sql.push(',');
             }
-            let b = i * 9;
-            sql.push_str(&format!(
-                "(${},${},${},${},${},${},${},${},${})",
-                b + 1,
-                b + 2,
-                b + 3,
-                b + 4,
-                b + 5,
-                b + 6,
-                b + 7,
-                b + 8,
-                b + 9
-            ));
+            sql.push('(');
+            for p in 1..=10 {
+                if p > 1 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("${}", i * 10 + p));
+            }
+            sql.push(')');
         }
         let mut q = sqlx::query(&sql);
-        for r in chunk {
+        for (r, key) in chunk {
             q = q
                 .bind(&r.day)
                 .bind(&r.shard)
@@ -453,7 +627,8 @@ async fn append(
                 .bind(&r.ip_hash)
                 .bind(&r.body)
                 .bind(&r.prev)
-                .bind(&r.hash);
+                .bind(&r.hash)
+                .bind(*key);
         }
         q.execute(&mut *tx).await.map_err(db)?;
     }
@@ -470,5 +645,5 @@ async fn append(
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
     *head = Some((today, seq, prev));
-    Ok(rows.into_iter().map(|r| r.hash).collect())
+    Ok(stored)
 }

@@ -52,6 +52,10 @@ cases!(
     retention_deletes_whole_old_days,
     several_revisions_and_bad_configs,
     two_instances_share_one_database,
+    a_resent_receipt_is_stored_once,
+    resends_across_two_instances_are_stored_once,
+    an_older_database_gets_its_receipt_keys,
+    history_holds_every_choice_in_order,
     crash_safety_under_sigkill,
 );
 
@@ -1281,6 +1285,348 @@ async fn two_instances_share_one_database(db: Arc<Db>) -> CaseResult {
     Ok(())
 }
 
+/// The `receipt` of a POST answer.
+fn answer_hash(body: &str) -> String {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v["receipt"].as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+async fn a_resent_receipt_is_stored_once(db: Arc<Db>) -> CaseResult {
+    let fresh = db.fresh().await;
+    let server = Server::start(&fresh.url, &["--rate-limit", "0"]);
+    let c = client();
+    let url = server.url("/v1/receipts");
+    let config = demo_config();
+    // Twice in a row: 201, then 200 with the same reference.
+    let r = receipt(&config, 40, true, Lang::Ja);
+    let (s1, b1) = post(&c, &url, &r).await;
+    let (s2, b2) = post(&c, &url, &r).await;
+    check!(
+        s1 == 201 && s2 == 200,
+        "twice in a row: {s1} {b1} / {s2} {b2}"
+    );
+    let first = answer_hash(&b1);
+    check!(
+        first.len() == 64 && answer_hash(&b2) == first,
+        "references differ: {b1} / {b2}"
+    );
+    // The key is the stored form: the same receipt with its fields and decisions
+    // in another order and other spacing is the same receipt.
+    let o = r.as_object().unwrap();
+    let mut keys: Vec<&String> = o.keys().collect();
+    keys.reverse();
+    let mut text = String::from("{ ");
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            text.push_str(" ,\n ");
+        }
+        let v = if o[*k].is_object() {
+            let m = o[*k].as_object().unwrap();
+            let mut parts: Vec<String> = m.iter().map(|(id, on)| format!("{id:?}: {on}")).collect();
+            parts.reverse();
+            format!("{{{}}}", parts.join(", "))
+        } else {
+            o[*k].to_string()
+        };
+        text.push_str(&format!("{k:?}: {v}"));
+    }
+    text.push_str(" }");
+    check!(
+        serde_json::from_str::<Value>(&text).ok().as_ref() == Some(&r)
+            && !text.contains(&r["categories"].to_string()),
+        "the reordered text: {text}"
+    );
+    let (s, b) = post_raw(&c, &url, Some("application/json"), text.into_bytes()).await;
+    check!(
+        s == 200 && answer_hash(&b) == first,
+        "reordered resend: {s} {b}"
+    );
+    // Same id and time, another decision: another receipt.
+    let mut other = r.clone();
+    other["action"] = "withdraw".into();
+    let (s, b) = post(&c, &url, &other).await;
+    check!(
+        s == 201 && answer_hash(&b) != first,
+        "same id and time, other action: {s} {b}"
+    );
+    check!(count(&fresh.url).await == 2, "two rows after the resends");
+
+    // 16 copies at once: all 2xx, one stored, every answer the same reference.
+    let r2 = receipt(&config, 41, false, Lang::En);
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (c, url, r2) = (c.clone(), url.clone(), r2.clone());
+        tasks.push(tokio::spawn(async move { post(&c, &url, &r2).await }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.map_err(|e| e.to_string())?);
+    }
+    let created = answers.iter().filter(|(s, _)| *s == 201).count();
+    let refs: HashSet<String> = answers.iter().map(|(_, b)| answer_hash(b)).collect();
+    check!(
+        answers.iter().all(|(s, _)| *s == 200 || *s == 201) && created == 1 && refs.len() == 1,
+        "16 at once: {answers:?}"
+    );
+    check!(count(&fresh.url).await == 3, "16 copies stored once");
+
+    // Across a restart.
+    let r3 = receipt(&config, 42, true, Lang::En);
+    let (s, b3) = post(&c, &url, &r3).await;
+    check!(s == 201, "before the restart: {s} {b3}");
+    drop(server);
+    let server = Server::start(&fresh.url, &["--rate-limit", "0"]);
+    let url = server.url("/v1/receipts");
+    for (name, r, want) in [("r3", &r3, answer_hash(&b3)), ("r", &r, first.clone())] {
+        let (s, b) = post(&c, &url, r).await;
+        check!(
+            s == 200 && answer_hash(&b) == want,
+            "{name} after the restart: {s} {b}"
+        );
+    }
+    check!(count(&fresh.url).await == 4, "rows after the restart");
+    // The history shows each receipt once; the chain has no gap and no extra row.
+    let h: Value = c
+        .get(server.url(&format!("/v1/receipts/{}", r["id"].as_str().unwrap())))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    check!(
+        h["receipts"].as_array().map(Vec::len) == Some(2),
+        "history after resends: {h}"
+    );
+    let (ok, out) = verify(&fresh.url);
+    check!(ok && out.contains("4 receipts"), "verify: {out}");
+    Ok(())
+}
+
+async fn resends_across_two_instances_are_stored_once(db: Arc<Db>) -> CaseResult {
+    if matches!(*db, Db::Sqlite) {
+        // One SQLite file belongs to one server; sharing is what PostgreSQL is for.
+        return Ok(());
+    }
+    let fresh = db.fresh().await;
+    let servers = [
+        Server::start(&fresh.url, &["--shard", "a", "--rate-limit", "0"]),
+        Server::start(&fresh.url, &["--shard", "b", "--rate-limit", "0"]),
+    ];
+    let c = client();
+    let config = demo_config();
+    // 20 receipts, each sent 8 times to each instance, all at once.
+    const RECEIPTS: u64 = 20;
+    let mut tasks = Vec::new();
+    for n in 0..RECEIPTS {
+        let r = receipt(&config, 20_000 + n, n % 2 == 0, Lang::Ja);
+        for copy in 0..16 {
+            let (c, r) = (c.clone(), r.clone());
+            let url = servers[copy % 2].url("/v1/receipts");
+            tasks.push(tokio::spawn(async move {
+                let (s, b) = post(&c, &url, &r).await;
+                (n, s, answer_hash(&b))
+            }));
+        }
+    }
+    let mut created = 0;
+    let mut refs: Vec<HashSet<String>> = vec![HashSet::new(); RECEIPTS as usize];
+    for t in tasks {
+        let (n, s, hash) = t.await.map_err(|e| e.to_string())?;
+        check!(s == 200 || s == 201, "receipt {n}: {s}");
+        created += usize::from(s == 201);
+        refs[n as usize].insert(hash);
+    }
+    check!(
+        created == RECEIPTS as usize,
+        "{created} answered 201 (want {RECEIPTS})"
+    );
+    check!(
+        refs.iter().all(|r| r.len() == 1),
+        "copies answered with different references: {refs:?}"
+    );
+    check!(
+        count(&fresh.url).await == RECEIPTS as i64,
+        "stored {} (want {RECEIPTS})",
+        count(&fresh.url).await
+    );
+    let (ok, out) = verify(&fresh.url);
+    check!(
+        ok && out.contains(&format!("{RECEIPTS} receipts in")),
+        "verify: {out}"
+    );
+    Ok(())
+}
+
+async fn an_older_database_gets_its_receipt_keys(db: Arc<Db>) -> CaseResult {
+    // A database written before receipts had a key, holding a receipt stored twice.
+    let fresh = db.fresh().await;
+    fill(&fresh.url, 2).await?;
+    let pool = connect(&fresh.url).await;
+    let run = |sql: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(sql)
+                .execute(&pool)
+                .await
+                .map(|_| ())
+                .map_err(|e| format!("{sql}: {e}"))
+        }
+    };
+    run("DROP INDEX receipts_key").await?;
+    run("CREATE INDEX receipts_consent_id ON receipts (consent_id)").await?;
+    run("ALTER TABLE receipts DROP COLUMN body_sha256").await?;
+    let last = sqlx::query(
+        "SELECT day, shard, seq, received, consent_id, body, hash FROM receipts ORDER BY seq DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    let get = |c: &str| last.try_get::<String, _>(c).unwrap_or_default();
+    let first_copy = get("hash");
+    let mut row = doui_receipts::chain::Row {
+        day: get("day"),
+        shard: get("shard"),
+        seq: last.try_get::<i64, _>("seq").unwrap_or(0) + 1,
+        received: last.try_get::<i64, _>("received").unwrap_or(0) + 5,
+        consent_id: get("consent_id"),
+        ip_hash: None,
+        body: get("body"),
+        prev: first_copy.clone(),
+        hash: String::new(),
+    };
+    row.hash = doui_receipts::chain::link_hash(&row);
+    sqlx::query(
+        "INSERT INTO receipts (day, shard, seq, received, consent_id, ip_hash, body, prev, hash)
+         VALUES ($1, $2, $3, $4, $5, NULL, $6, $7, $8)",
+    )
+    .bind(&row.day)
+    .bind(&row.shard)
+    .bind(row.seq)
+    .bind(row.received)
+    .bind(&row.consent_id)
+    .bind(&row.body)
+    .bind(&row.prev)
+    .bind(&row.hash)
+    .execute(&pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    sqlx::query("UPDATE heads SET seq = $1, hash = $2")
+        .bind(row.seq)
+        .bind(&row.hash)
+        .execute(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let (ok, out) = verify(&fresh.url);
+    check!(
+        ok && out.contains("3 receipts"),
+        "the older database: {out}"
+    );
+    // The server adds the key: the first copy keeps it, the second stays as it was.
+    let server = Server::start(&fresh.url, &[]);
+    let keyed: Vec<(i64, Option<String>)> =
+        sqlx::query("SELECT seq, body_sha256 FROM receipts ORDER BY seq")
+            .fetch_all(&pool)
+            .await
+            .map_err(|e| e.to_string())?
+            .iter()
+            .map(|r| (r.try_get("seq").unwrap_or(0), r.try_get("body_sha256").ok()))
+            .collect();
+    let want = doui_receipts::store::receipt_key(&row.body);
+    check!(
+        keyed.len() == 3
+            && keyed[0]
+                .1
+                .as_ref()
+                .is_some_and(|k| k.len() == 64 && *k != want)
+            && keyed[1].1.as_deref() == Some(want.as_str())
+            && keyed[2].1.is_none(),
+        "keys after the upgrade: {keyed:?}"
+    );
+    pool.close().await;
+    let c = client();
+    let body: Value = serde_json::from_str(&row.body).map_err(|e| e.to_string())?;
+    let (s, b) = post(&c, &server.url("/v1/receipts"), &body).await;
+    check!(
+        s == 200 && answer_hash(&b) == first_copy,
+        "a resend after the upgrade: {s} {b}"
+    );
+    let (ok, out) = verify(&fresh.url);
+    check!(ok && out.contains("3 receipts"), "after the upgrade: {out}");
+    Ok(())
+}
+
+async fn history_holds_every_choice_in_order(db: Arc<Db>) -> CaseResult {
+    let fresh = db.fresh().await;
+    let server = Server::start(&fresh.url, &["--rate-limit", "0"]);
+    let c = client();
+    let url = server.url("/v1/receipts");
+    let config = demo_config();
+    // One visitor, one cookie, one id: accept, then a custom choice, then a
+    // withdrawal and a rejection in the same second.
+    let t = now();
+    let accept = receipt(&config, 50, true, Lang::Ja);
+    let mut custom = accept.clone();
+    let cat = config.categories.iter().find(|c| !c.required).unwrap();
+    let mut choices = receipt(&config, 50, false, Lang::Ja);
+    choices["categories"][&cat.id] = true.into();
+    for s in &cat.services {
+        choices["services"][&s.id] = true.into();
+    }
+    custom["categories"] = choices["categories"].clone();
+    custom["services"] = choices["services"].clone();
+    custom["action"] = "custom".into();
+    let mut withdraw = receipt(&config, 50, false, Lang::Ja);
+    withdraw["action"] = "withdraw".into();
+    let mut reject = receipt(&config, 50, false, Lang::Ja);
+    reject["action"] = "reject".into();
+    let mut accept = accept;
+    accept["time"] = (t - 120).into();
+    custom["time"] = (t - 60).into();
+    withdraw["time"] = t.into();
+    reject["time"] = t.into();
+    // The custom choice's receipt arrives last (its answer was lost; it was sent
+    // again on a later page view), and the accept is sent twice.
+    for (name, r, want) in [
+        ("accept", &accept, 201),
+        ("withdraw", &withdraw, 201),
+        ("reject", &reject, 201),
+        ("accept again", &accept, 200),
+        ("custom", &custom, 201),
+    ] {
+        let (s, b) = post(&c, &url, r).await;
+        check!(s == want, "{name}: {s} {b}");
+    }
+    let id = accept["id"].as_str().unwrap();
+    let h: Value = c
+        .get(server.url(&format!("/v1/receipts/{id}")))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let got: Vec<Value> = h["receipts"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e["receipt"].clone())
+        .collect();
+    let want = vec![accept, custom, withdraw, reject];
+    check!(
+        got == want,
+        "history out of order or incomplete:\n{}\nwant\n{}",
+        Value::Array(got.clone()),
+        Value::Array(want.clone())
+    );
+    let (ok, out) = verify(&fresh.url);
+    check!(ok && out.contains("4 receipts"), "verify: {out}");
+    Ok(())
+}
+
 async fn crash_safety_under_sigkill(db: Arc<Db>) -> CaseResult {
     const KILLS: u32 = 12;
     const SENDERS: u64 = 16;
@@ -1291,14 +1637,19 @@ async fn crash_safety_under_sigkill(db: Arc<Db>) -> CaseResult {
     )));
     let base = Arc::new(Mutex::new(server.lock().unwrap().base.clone()));
     let acked = Arc::new(Mutex::new(HashSet::<String>::new()));
+    let sent = Arc::new(Mutex::new(HashSet::<String>::new()));
+    // Resends answered 200: the first copy was committed but its answer was lost.
+    let resent_stored = Arc::new(Mutex::new(0u64));
     let stop = Arc::new(AtomicBool::new(false));
     let config = Arc::new(demo_config());
     let c = client();
     let mut tasks = Vec::new();
     for t in 0..SENDERS {
-        let (base, acked, stop, config, c) = (
+        let (base, acked, sent, resent_stored, stop, config, c) = (
             base.clone(),
             acked.clone(),
+            sent.clone(),
+            resent_stored.clone(),
             stop.clone(),
             config.clone(),
             c.clone(),
@@ -1308,14 +1659,21 @@ async fn crash_safety_under_sigkill(db: Arc<Db>) -> CaseResult {
             while !stop.load(Ordering::SeqCst) && i < 100_000 {
                 i += 1;
                 let r = receipt(&config, 1_000_000 * (t + 1) + i, i % 2 == 0, Lang::Ja);
-                let url = format!("{}/v1/receipts", base.lock().unwrap());
-                let (s, _) = post(&c, &url, &r).await;
-                if s == 201 {
-                    acked
-                        .lock()
-                        .unwrap()
-                        .insert(r["id"].as_str().unwrap().to_string());
-                } else if s == 0 {
+                let id = r["id"].as_str().unwrap().to_string();
+                sent.lock().unwrap().insert(id.clone());
+                // As the banner does: the same receipt again until it is acknowledged.
+                let mut tries = 0;
+                while !stop.load(Ordering::SeqCst) {
+                    tries += 1;
+                    let url = format!("{}/v1/receipts", base.lock().unwrap());
+                    let (s, _) = post(&c, &url, &r).await;
+                    if s == 200 || s == 201 {
+                        acked.lock().unwrap().insert(id.clone());
+                        if s == 200 && tries > 1 {
+                            *resent_stored.lock().unwrap() += 1;
+                        }
+                        break;
+                    }
                     tokio::time::sleep(Duration::from_millis(5)).await;
                 }
             }
@@ -1350,7 +1708,7 @@ async fn crash_safety_under_sigkill(db: Arc<Db>) -> CaseResult {
         acked.len()
     );
     let pool = connect(&fresh.url).await;
-    let stored: HashSet<String> = sqlx::query("SELECT consent_id FROM receipts")
+    let rows: Vec<String> = sqlx::query("SELECT consent_id FROM receipts")
         .fetch_all(&pool)
         .await
         .map_err(|e| e.to_string())?
@@ -1358,14 +1716,25 @@ async fn crash_safety_under_sigkill(db: Arc<Db>) -> CaseResult {
         .map(|r| r.try_get::<String, _>("consent_id").unwrap_or_default())
         .collect();
     pool.close().await;
+    let stored: HashSet<String> = rows.iter().cloned().collect();
+    let sent = sent.lock().unwrap().clone();
     let lost = acked.difference(&stored).count();
     let (ok, out) = verify(&fresh.url);
     println!(
-        "    {KILLS} SIGKILLs: {} acknowledged, {} stored, {lost} lost",
+        "    {KILLS} SIGKILLs: {} sent, {} acknowledged, {} rows, {} distinct, {lost} lost, {} resends found already stored",
+        sent.len(),
         acked.len(),
-        stored.len()
+        rows.len(),
+        stored.len(),
+        resent_stored.lock().unwrap()
     );
     check!(lost == 0, "{lost} acknowledged receipts lost");
+    check!(
+        rows.len() == stored.len(),
+        "{} receipts stored twice",
+        rows.len() - stored.len()
+    );
+    check!(stored.is_subset(&sent), "rows that were never sent");
     check!(ok, "verify after the kills: {out}");
     // Paging by (day, shard, seq) visits every row once, in small pages too.
     let store = doui_receipts::store::Store::open(&fresh.url).await?;
