@@ -87,18 +87,10 @@ pub fn csv_line(row: &Row) -> String {
     out
 }
 
+/// `s` escaped for HTML text and attribute values, as doui's own markup escapes it.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    doui::text::push_escaped(&mut out, s);
     out
 }
 
