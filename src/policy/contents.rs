@@ -4,10 +4,10 @@
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
 
+use super::escape::push_escaped;
 use super::front_matter::FrontMatter;
 use super::headings::TocEntry;
 use crate::i18n::Msg;
-use crate::text::push_escaped;
 
 /// The dates, the version and the table of contents, as HTML. `text` gives the
 /// labels in the policy's language.

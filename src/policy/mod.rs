@@ -14,6 +14,7 @@
 
 mod contents;
 mod directives;
+mod escape;
 mod front_matter;
 mod heading_ids;
 mod headings;
@@ -35,9 +36,10 @@ pub use tables::Directive;
 
 use crate::config::Config;
 use crate::i18n::{Lang, Msg};
-use crate::text::{push_escaped, push_hex};
+use crate::text::push_hex;
 use contents::Contents;
 use directives::{Directives, Lines};
+use escape::push_escaped;
 use heading_ids::HeadingIds;
 use links::Links;
 use own_markers::OwnMarkers;
