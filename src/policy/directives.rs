@@ -28,13 +28,12 @@ pub struct Lines<'a> {
 impl Lines<'_> {
     /// The 1-based source line of a byte offset into the body.
     pub fn of(self, offset: usize) -> usize {
-        self.before
-            + 1
-            + self.body.as_bytes()[..offset]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
+        self.before + 1 + newlines(&self.body.as_bytes()[..offset])
     }
+}
+
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The pass, over events with their source ranges; yields events without them.
@@ -44,6 +43,9 @@ pub struct Directives<'a, 'r, I> {
     config: Option<&'r Config>,
     lang: Lang,
     failure: &'r Cell<Option<PolicyError>>,
+    /// How far newlines are counted, and how many there were: blocks come in
+    /// source order, so each count goes on from the last instead of from the start.
+    counted: (usize, usize),
 }
 
 impl<'a, 'r, I> Directives<'a, 'r, I> {
@@ -62,7 +64,19 @@ impl<'a, 'r, I> Directives<'a, 'r, I> {
             config,
             lang,
             failure,
+            counted: (0, 0),
         }
+    }
+
+    /// The 1-based source line of a byte offset into the body.
+    fn line(&mut self, offset: usize) -> usize {
+        let (from, n) = self.counted;
+        if offset < from {
+            return self.lines.of(offset);
+        }
+        let n = n + newlines(&self.lines.body.as_bytes()[from..offset]);
+        self.counted = (offset, n);
+        self.lines.before + 1 + n
     }
 }
 
@@ -74,8 +88,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Directives<
         let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
             return Some(event);
         };
-        let line = self.lines.of(range.start);
-        let directive = match Directive::from_info(info) {
+        let directive = Directive::from_info(info);
+        if directive.is_none() {
+            return Some(event);
+        }
+        let line = self.line(range.start);
+        let directive = match directive {
             None => return Some(event),
             Some(Ok(d)) => d,
             Some(Err(())) => {

@@ -182,6 +182,14 @@ fn directive_errors_name_the_line() {
         ),
         "policy line 4: directive options are written `category: id, id`"
     );
+    // The second directive's line is counted on from the first's.
+    assert_eq!(
+        err(
+            "---\ntitle: T\n---\n```doui-cookies\n```\n\n```text\n```\n\n```doui-x\n```\n",
+            Some(&config())
+        ),
+        "policy line 10: unknown block `doui-x` (doui knows doui-cookies and doui-transmissions)"
+    );
     assert_eq!(
         err("---\ndate: 2024-01-01\n---\n", None),
         "policy line 2: unknown front matter key (use title, lang, organization, effective, revised, toc)"
