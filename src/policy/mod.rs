@@ -172,14 +172,31 @@ impl std::error::Error for PolicyError {}
 /// line endings normalised, as 8 hex digits. Not a security measure: it tells
 /// which text a visitor saw.
 pub fn version(source: &str) -> String {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    let step = |h: u64, b: u8| (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in source.as_bytes() {
-        if b == b'\r' {
+    // Eight bytes a turn when none is `\r` (the common case): the same hash in
+    // about half the instructions of a byte-by-byte loop.
+    let mut chunks = source.as_bytes().chunks_exact(8);
+    for chunk in &mut chunks {
+        let c: [u8; 8] = chunk.try_into().unwrap_or([b'\r'; 8]);
+        let x = u64::from_le_bytes(c) ^ (ONES * b'\r' as u64);
+        if x.wrapping_sub(ONES) & !x & (ONES << 7) != 0 {
+            h = c
+                .iter()
+                .filter(|&&b| b != b'\r')
+                .fold(h, |h, &b| step(h, b));
             continue;
         }
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        // Written out: the size-optimised build does not unroll a loop.
+        h = step(step(step(step(h, c[0]), c[1]), c[2]), c[3]);
+        h = step(step(step(step(h, c[4]), c[5]), c[6]), c[7]);
     }
+    h = chunks
+        .remainder()
+        .iter()
+        .filter(|&&b| b != b'\r')
+        .fold(h, |h, &b| step(h, b));
     let mut s = String::new();
     push_hex(&mut s, h ^ (h >> 32), 8);
     s

@@ -386,3 +386,25 @@ fn tables_use_the_sites_own_texts_for_session_lifetimes_and_new_tabs() {
     assert!(sent.contains("（別タブ）</span></a>"), "{sent}");
     assert!(!sent.contains("新しいタブで開きます"), "{sent}");
 }
+
+#[test]
+fn version_is_fnv1a_without_carriage_returns() {
+    // The plain byte-by-byte definition the published versions were made with.
+    let reference = |s: &str| {
+        let h = s
+            .bytes()
+            .filter(|&b| b != b'\r')
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+        let mut out = String::new();
+        crate::text::push_hex(&mut out, h ^ (h >> 32), 8);
+        out
+    };
+    let text = "# 方針\r\n\r\nCookie の利用について。\r\n- a\r\n- b\n\nend\r";
+    for end in 0..=text.len() {
+        if let Some(s) = text.get(..end) {
+            assert_eq!(version(s), reference(s), "{s:?}");
+        }
+    }
+}
