@@ -28,12 +28,13 @@ pub struct Lines<'a> {
 impl Lines<'_> {
     /// The 1-based source line of a byte offset into the body.
     pub fn of(self, offset: usize) -> usize {
-        self.before + 1 + newlines(&self.body.as_bytes()[..offset])
+        self.before
+            + 1
+            + self.body.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
     }
-}
-
-fn newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The pass, over events with their source ranges; yields events without them.
@@ -43,9 +44,6 @@ pub struct Directives<'a, 'r, I> {
     config: Option<&'r Config>,
     lang: Lang,
     failure: &'r Cell<Option<PolicyError>>,
-    /// How far newlines are counted, and how many there were: blocks come in
-    /// source order, so each count goes on from the last instead of from the start.
-    counted: (usize, usize),
 }
 
 impl<'a, 'r, I> Directives<'a, 'r, I> {
@@ -64,19 +62,7 @@ impl<'a, 'r, I> Directives<'a, 'r, I> {
             config,
             lang,
             failure,
-            counted: (0, 0),
         }
-    }
-
-    /// The 1-based source line of a byte offset into the body.
-    fn line(&mut self, offset: usize) -> usize {
-        let (from, n) = self.counted;
-        if offset < from {
-            return self.lines.of(offset);
-        }
-        let n = n + newlines(&self.lines.body.as_bytes()[from..offset]);
-        self.counted = (offset, n);
-        self.lines.before + 1 + n
     }
 }
 
@@ -88,15 +74,11 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Directives<
         let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
             return Some(event);
         };
-        let directive = Directive::from_info(info);
-        if directive.is_none() {
-            return Some(event);
-        }
-        let line = self.line(range.start);
-        let directive = match directive {
+        let directive = match Directive::from_info(info) {
             None => return Some(event),
             Some(Ok(d)) => d,
             Some(Err(())) => {
+                let line = self.lines.of(range.start);
                 let name = info.split_whitespace().next().unwrap_or("").to_string();
                 self.failure
                     .set(Some(PolicyError::UnknownDirective { line, name }));
@@ -111,7 +93,11 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Directives<
                 _ => {}
             }
         }
-        match tables::expand(directive, &options, line, self.config, self.lang) {
+        // The line only names an error, and counting it means reading the body up to
+        // the block: a table that builds is never told it. One that does not is built
+        // again with its line, which gives the same error with the place in it.
+        let expand = |line| tables::expand(directive, &options, line, self.config, self.lang);
+        match expand(0).or_else(|_| expand(self.lines.of(range.start))) {
             Ok(html) => Some(Event::Html(html.into())),
             Err(e) => {
                 self.failure.set(Some(e));
