@@ -2,12 +2,14 @@
 //! policy's version and the table of contents, so that a visitor sees which text
 //! they read and can jump to any section.
 
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Tag, TagEnd};
+use core::cell::Cell;
 
+use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
+
+use super::escape::push_escaped;
 use super::front_matter::FrontMatter;
 use super::headings::TocEntry;
 use crate::i18n::Msg;
-use crate::text::push_escaped;
 
 /// The dates, the version and the table of contents, as HTML. `text` gives the
 /// labels in the policy's language.
@@ -88,63 +90,96 @@ pub fn toc_html(entries: &[TocEntry], depth: u8, title: &str) -> String {
     out
 }
 
-/// The pass: `front` goes after the first event if that is a `#` heading's
-/// start (after its end, that is), else before everything.
-pub struct Contents<'a, I> {
-    events: I,
-    front: Option<CowStr<'a>>,
+/// Where the pass stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Nothing passed yet.
+    Start,
     /// Inside the `#` heading the document starts with.
-    in_title: bool,
-    /// An event that follows the one just returned.
-    next: Option<Event<'a>>,
+    InTitle,
+    /// The title has ended: the front comes next.
+    Due,
+    /// The front came before the event held.
+    Holding,
+    /// The front is placed.
+    Placed,
 }
 
-impl<'a, I> Contents<'a, I> {
-    /// Puts `front` (see [`front`]) into `events`.
-    pub fn new(events: I, front: String) -> Self {
+/// What the front stands in for until the headings are known: one byte that does
+/// not end a line, so the writer goes on as it would after the front itself.
+pub const PLACEHOLDER: &str = " ";
+
+/// The pass: the front (see [`front`]) goes after the first event if that is a `#`
+/// heading's start (after its end, that is), else before everything. The table of
+/// contents lists headings further down, so the pass writes [`PLACEHOLDER`] and
+/// notes where; `render` puts the front there once every heading has its id.
+pub struct Contents<'a, 'w, I> {
+    events: I,
+    written: &'w Cell<usize>,
+    state: State,
+    /// HTML bytes written before the placeholder.
+    at: Option<usize>,
+    /// The event that follows the placeholder.
+    held: Option<Event<'a>>,
+}
+
+impl<'a, 'w, I> Contents<'a, 'w, I> {
+    /// Places the front into `events`; `written` counts the HTML bytes written so far.
+    pub fn new(events: I, written: &'w Cell<usize>) -> Self {
         Contents {
             events,
-            front: Some(front.into()),
-            in_title: false,
-            next: None,
+            written,
+            state: State::Start,
+            at: None,
+            held: None,
         }
+    }
+
+    /// The pass it wraps, and the byte offset of the placeholder in the HTML (none
+    /// if the stream was cut short).
+    pub fn finish(self) -> (I, Option<usize>) {
+        (self.events, self.at)
+    }
+
+    fn place(&mut self, then: State) -> Option<Event<'a>> {
+        self.state = then;
+        self.at = Some(self.written.get());
+        Some(Event::Html(PLACEHOLDER.into()))
     }
 }
 
-impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Contents<'a, I> {
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Contents<'a, '_, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        // Checked before taking: `take` would copy the whole slot for every event.
-        if self.next.is_some() {
-            return self.next.take();
-        }
-        let event = self.events.next();
-        if self.front.is_none() {
-            return event;
-        }
-        let front = self.front.take()?;
-        match event {
-            Some(Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })) if !self.in_title => {
-                self.in_title = true;
-                self.front = Some(front);
-                event
+        match self.state {
+            State::Placed => self.events.next(),
+            State::Holding => {
+                self.state = State::Placed;
+                self.held.take()
             }
-            Some(Event::End(TagEnd::Heading(_))) if self.in_title => {
-                self.next = Some(Event::Html(front));
-                event
+            State::Due => self.place(State::Placed),
+            State::Start => {
+                let event = self.events.next();
+                if let Some(Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                })) = event
+                {
+                    self.state = State::InTitle;
+                    return event;
+                }
+                self.held = event;
+                self.place(State::Holding)
             }
-            Some(_) if self.in_title => {
-                self.front = Some(front);
-                event
-            }
-            _ => {
-                self.next = event;
-                Some(Event::Html(front))
-            }
+            State::InTitle => match self.events.next() {
+                Some(event @ Event::End(TagEnd::Heading(_))) => {
+                    self.state = State::Due;
+                    Some(event)
+                }
+                Some(event) => Some(event),
+                None => self.place(State::Placed),
+            },
         }
     }
 }
@@ -152,13 +187,20 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Contents<'a, I> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulldown_cmark::{html, Parser};
+    use pulldown_cmark::Parser;
 
     fn through(markdown: &str) -> String {
-        let mut out = String::new();
-        let events = Parser::new_ext(markdown, crate::policy::options());
-        html::push_html(&mut out, Contents::new(events, "<nav>F</nav>".into()));
-        out
+        let written = Cell::new(0);
+        let mut pass = Contents::new(
+            Parser::new_ext(markdown, crate::policy::options()),
+            &written,
+        );
+        let mut html = String::new();
+        crate::policy::write_html(&mut html, &written, &mut pass);
+        let at = pass.finish().1.unwrap();
+        assert_eq!(&html[at..at + 1], PLACEHOLDER);
+        html.replace_range(at..at + 1, "<nav>F</nav>");
+        html
     }
 
     #[test]

@@ -74,11 +74,11 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Directives<
         let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
             return Some(event);
         };
-        let line = self.lines.of(range.start);
         let directive = match Directive::from_info(info) {
             None => return Some(event),
             Some(Ok(d)) => d,
             Some(Err(())) => {
+                let line = self.lines.of(range.start);
                 let name = info.split_whitespace().next().unwrap_or("").to_string();
                 self.failure
                     .set(Some(PolicyError::UnknownDirective { line, name }));
@@ -93,7 +93,11 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Directives<
                 _ => {}
             }
         }
-        match tables::expand(directive, &options, line, self.config, self.lang) {
+        // The line only names an error, and counting it means reading the body up to
+        // the block: a table that builds is never told it. One that does not is built
+        // again with its line, which gives the same error with the place in it.
+        let expand = |line| tables::expand(directive, &options, line, self.config, self.lang);
+        match expand(0).or_else(|_| expand(self.lines.of(range.start))) {
             Ok(html) => Some(Event::Html(html.into())),
             Err(e) => {
                 self.failure.set(Some(e));

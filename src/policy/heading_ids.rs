@@ -3,91 +3,143 @@
 //!
 //! Ids must not collide with footnote labels (pulldown-cmark writes them as ids),
 //! with the contents' own title, or with an explicit id written further down, so
-//! this pass reads the whole document before it hands out the first event.
+//! no id is known before the whole document is read. Rather than hold every event
+//! until then, the pass lets headings through without an id, notes where each one
+//! is written (the `written` count the HTML sink keeps), and [`HeadingIds::finish`]
+//! hands out the ids; `render` writes them in at those places.
+
+use core::cell::Cell;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::headings::{slug, IdSet, TocEntry, TOC_TITLE_ID};
 
-/// The pass: holds the document with ids given, and the headings found.
-pub struct HeadingIds<'a> {
-    events: std::vec::IntoIter<Event<'a>>,
-    headings: Vec<TocEntry>,
+/// A heading as it went by.
+struct Seen<'a> {
+    level: u8,
+    /// As written `{#id}`.
+    id: Option<CowStr<'a>>,
+    text: String,
+    /// HTML bytes written before it.
+    at: usize,
 }
 
-impl<'a> HeadingIds<'a> {
-    /// Reads all of `events` and gives every heading its id.
-    pub fn new(events: impl Iterator<Item = Event<'a>>) -> Self {
-        let mut events: Vec<Event<'a>> = events.collect();
+/// The pass: notes the headings, footnote labels and explicit ids going by.
+pub struct HeadingIds<'a, 'w, I> {
+    events: I,
+    written: &'w Cell<usize>,
+    headings: Vec<Seen<'a>>,
+    footnotes: Vec<CowStr<'a>>,
+    in_heading: bool,
+}
+
+/// The headings of a document with their ids, and where each id goes.
+pub struct Outline {
+    /// Every heading in document order, with its id and plain text.
+    pub headings: Vec<TocEntry>,
+    /// Per heading, the byte offset in the HTML where ` id="…"` belongs: just
+    /// after `<hN`.
+    pub at: Vec<usize>,
+}
+
+impl<'a, 'w, I> HeadingIds<'a, 'w, I> {
+    /// Watches `events`; `written` counts the HTML bytes written so far.
+    pub fn new(events: I, written: &'w Cell<usize>) -> Self {
+        HeadingIds {
+            events,
+            written,
+            headings: Vec::new(),
+            footnotes: Vec::new(),
+            in_heading: false,
+        }
+    }
+
+    /// Gives every heading its id, once all events have been written into `html`.
+    pub fn finish(self, html: &str) -> Outline {
         let mut ids = IdSet::default();
         ids.reserve(TOC_TITLE_ID);
-        let mut explicit: Vec<CowStr> = Vec::new();
-        for event in &events {
-            match event {
-                Event::FootnoteReference(name) | Event::Start(Tag::FootnoteDefinition(name)) => {
-                    ids.reserve(name)
-                }
-                Event::Start(Tag::Heading { id: Some(id), .. }) => explicit.push(id.clone()),
-                _ => {}
-            }
+        for name in &self.footnotes {
+            ids.reserve(name);
         }
-        for id in &explicit {
+        for id in self.headings.iter().filter_map(|h| h.id.as_deref()) {
             ids.grant(id);
         }
-
-        let mut headings = Vec::new();
-        let mut i = 0;
-        while i < events.len() {
-            if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-                let level = *level as u8;
-                let mut text = String::new();
-                let mut j = i + 1;
-                while !matches!(events.get(j), Some(Event::End(TagEnd::Heading(_))) | None) {
-                    if let Event::Text(t) | Event::Code(t) = &events[j] {
-                        text.push_str(t);
-                    }
-                    j += 1;
-                }
-                let id = match id {
-                    Some(id) => ids.explicit(id),
-                    None => ids.unique(&slug(&text)),
-                };
-                if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
-                    *slot = Some(CowStr::from(id.clone()));
-                }
-                headings.push(TocEntry { level, id, text });
-                i = j;
-            }
-            i += 1;
+        let mut headings = Vec::with_capacity(self.headings.len());
+        let mut at = Vec::with_capacity(self.headings.len());
+        for h in self.headings {
+            let id = match &h.id {
+                Some(id) => ids.explicit(id),
+                None => ids.unique(&slug(&h.text)),
+            };
+            // The writer wrote `<hN` there, after a newline unless one ended the
+            // HTML before it, and after the contents' placeholder when the pass that
+            // places it has read the heading ahead.
+            let start = html[h.at..].find('<').map_or(html.len(), |i| h.at + i);
+            at.push((start + 3).min(html.len()));
+            headings.push(TocEntry {
+                level: h.level,
+                id,
+                text: h.text,
+            });
         }
-        HeadingIds {
-            events: events.into_iter(),
-            headings,
-        }
-    }
-
-    /// Every heading in document order, with its id and plain text.
-    pub fn headings(&self) -> &[TocEntry] {
-        &self.headings
+        Outline { headings, at }
     }
 }
 
-impl<'a> Iterator for HeadingIds<'a> {
+impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, '_, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        self.events.next()
+        let mut event = self.events.next()?;
+        match &mut event {
+            Event::Text(t) | Event::Code(t) if self.in_heading => {
+                if let Some(h) = self.headings.last_mut() {
+                    h.text.push_str(t);
+                }
+            }
+            Event::Start(Tag::Heading { level, id, .. }) => {
+                self.in_heading = true;
+                self.headings.push(Seen {
+                    level: *level as u8,
+                    id: id.take(),
+                    text: String::new(),
+                    at: self.written.get(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
+            Event::FootnoteReference(name) | Event::Start(Tag::FootnoteDefinition(name)) => {
+                self.footnotes.push(name.clone())
+            }
+            _ => {}
+        }
+        Some(event)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pulldown_cmark::{html, Parser};
+    use pulldown_cmark::Parser;
+
+    fn outline(markdown: &str) -> (String, Outline) {
+        let written = Cell::new(0);
+        let mut pass = HeadingIds::new(
+            Parser::new_ext(markdown, crate::policy::options()),
+            &written,
+        );
+        let mut html = String::new();
+        crate::policy::write_html(&mut html, &written, &mut pass);
+        let outline = pass.finish(&html);
+        (html, outline)
+    }
 
     fn ids(markdown: &str) -> Vec<String> {
-        let pass = HeadingIds::new(Parser::new_ext(markdown, crate::policy::options()));
-        pass.headings().iter().map(|h| h.id.clone()).collect()
+        outline(markdown)
+            .1
+            .headings
+            .into_iter()
+            .map(|h| h.id)
+            .collect()
     }
 
     #[test]
@@ -108,9 +160,22 @@ mod tests {
 
     #[test]
     fn ids_are_written_into_the_headings() {
-        let pass = HeadingIds::new(Parser::new_ext("## A\n", crate::policy::options()));
-        let mut out = String::new();
-        html::push_html(&mut out, pass);
-        assert_eq!(out, "<h2 id=\"a\">A</h2>\n");
+        let (html, outline) = outline("## A & B\n\ntext\n\n### C {#c\"d}\n");
+        assert_eq!(
+            crate::policy::stitch(&html, None, &outline),
+            "<h2 id=\"a-b\">A &amp; B</h2>\n<p>text</p>\n<h3 id=\"c&quot;d\">C</h3>\n"
+        );
+        // After HTML that does not end a line, the writer starts the heading with one.
+        let written = Cell::new(0);
+        let events = std::iter::once(Event::Html("<hr>".into()))
+            .chain(Parser::new_ext("## A\n", crate::policy::options()));
+        let mut pass = HeadingIds::new(events, &written);
+        let mut html = String::new();
+        crate::policy::write_html(&mut html, &written, &mut pass);
+        let outline = pass.finish(&html);
+        assert_eq!(
+            crate::policy::stitch(&html, None, &outline),
+            "<hr>\n<h2 id=\"a\">A</h2>\n"
+        );
     }
 }

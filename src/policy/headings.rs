@@ -2,6 +2,7 @@
 //! hands them out is `heading_ids`.
 
 use crate::text::push_uint;
+use core::hash::{BuildHasherDefault, Hasher};
 use std::collections::{HashMap, HashSet};
 
 /// One heading as listed in the table of contents.
@@ -22,7 +23,8 @@ pub const TOC_TITLE_ID: &str = "doui-toc-title";
 /// kept (so Japanese headings keep their Japanese), runs of spaces and dashes
 /// become one `-`, other punctuation is dropped.
 pub fn slug(text: &str) -> String {
-    let mut out = String::new();
+    // Never longer than the text (lowercasing keeps ASCII's length): no regrowing.
+    let mut out = String::with_capacity(text.len().max("section".len()));
     let mut dash = false;
     for c in text.chars() {
         if c.is_alphanumeric() || c == '_' {
@@ -45,12 +47,38 @@ pub fn slug(text: &str) -> String {
 /// number of headings however many share a title.
 #[derive(Default)]
 pub struct IdSet {
-    used: HashSet<String>,
+    used: HashSet<String, Fnv>,
     /// Ids written `{#id}` that their first heading may still take as written.
-    granted: HashSet<String>,
+    granted: HashSet<String, Fnv>,
     /// The next suffix to try per base, so that the thousandth "概要" does not
     /// walk past the 999 before it.
-    next: HashMap<String, u64>,
+    next: HashMap<String, u64, Fnv>,
+}
+
+/// FNV-1a for the id sets: the ids are short and come from the document itself,
+/// so std's SipHash, which resists chosen keys, only costs time here. A document
+/// crafted to collide makes its own render slower, nothing else.
+type Fnv = BuildHasherDefault<FnvHasher>;
+
+/// The state of [`Fnv`].
+pub struct FnvHasher(u64);
+
+impl Default for FnvHasher {
+    fn default() -> Self {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 impl IdSet {

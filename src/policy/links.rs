@@ -8,7 +8,7 @@
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_href, escape_html};
 
-use crate::text::push_escaped;
+use super::escape::push_escaped;
 
 /// What a URL in the Markdown may become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -62,8 +62,17 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for OwnMarkers<'a, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        // The common case, outside a list's first item: nothing held.
-        while !self.undecided.is_empty() || self.held.is_empty() {
+        // The common case, outside a list's first item: nothing held, and an event
+        // that starts no bulleted list goes straight through.
+        if self.held.is_empty() {
+            let event = self.events.next()?;
+            if !matches!(event, Event::Start(Tag::List(None))) {
+                return Some(event);
+            }
+            self.undecided.push(0);
+            self.held.push_back(event);
+        }
+        while !self.undecided.is_empty() {
             let Some(event) = self.events.next() else {
                 self.undecided.clear();
                 break;

@@ -2,10 +2,10 @@
 //! transmission notice (外部送信). Written into the policy where a fenced block
 //! ```` ```doui-cookies ```` or ```` ```doui-transmissions ```` stands.
 
+use super::escape::push_escaped;
 use super::PolicyError;
 use crate::config::{Category, Config, Party};
 use crate::i18n::{push_lifetime, Lang, Msg};
-use crate::text::push_escaped;
 
 /// A fenced block the renderer replaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

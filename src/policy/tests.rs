@@ -182,6 +182,14 @@ fn directive_errors_name_the_line() {
         ),
         "policy line 4: directive options are written `category: id, id`"
     );
+    // The second directive's line is counted on from the first's.
+    assert_eq!(
+        err(
+            "---\ntitle: T\n---\n```doui-cookies\n```\n\n```text\n```\n\n```doui-x\n```\n",
+            Some(&config())
+        ),
+        "policy line 10: unknown block `doui-x` (doui knows doui-cookies and doui-transmissions)"
+    );
     assert_eq!(
         err("---\ndate: 2024-01-01\n---\n", None),
         "policy line 2: unknown front matter key (use title, lang, organization, effective, revised, toc)"
@@ -377,4 +385,26 @@ fn tables_use_the_sites_own_texts_for_session_lifetimes_and_new_tabs() {
         .html;
     assert!(sent.contains("（別タブ）</span></a>"), "{sent}");
     assert!(!sent.contains("新しいタブで開きます"), "{sent}");
+}
+
+#[test]
+fn version_is_fnv1a_without_carriage_returns() {
+    // The plain byte-by-byte definition the published versions were made with.
+    let reference = |s: &str| {
+        let h = s
+            .bytes()
+            .filter(|&b| b != b'\r')
+            .fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+            });
+        let mut out = String::new();
+        crate::text::push_hex(&mut out, h ^ (h >> 32), 8);
+        out
+    };
+    let text = "# 方針\r\n\r\nCookie の利用について。\r\n- a\r\n- b\n\nend\r";
+    for end in 0..=text.len() {
+        if let Some(s) = text.get(..end) {
+            assert_eq!(version(s), reference(s), "{s:?}");
+        }
+    }
 }
