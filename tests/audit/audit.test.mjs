@@ -124,7 +124,7 @@ test('the terminal summary and --suggest on the page built to fail', async () =>
 
 test('a crawl of 50 linked pages stops at --pages; a hanging page and a 500 do not stop it', async () => {
   const started = Date.now();
-  const r = await audit(`${work.fixtures.origin}/crawl/0`, '--pages', '5', '--page-timeout', '6', '--json');
+  const r = await audit(`${work.fixtures.origin}/crawl/0`, '--pages', '5', '--page-timeout', '20', '--json');
   assert.equal(r.code, 1, r.stderr);
   const result = json(r);
   assert.deepEqual(
@@ -138,7 +138,9 @@ test('a crawl of 50 linked pages stops at --pages; a hanging page and a 500 do n
   assert.match(errors.find((f) => f.page.endsWith('/500')).message, /answered HTTP 500/);
   assert.match(errors.find((f) => f.page.endsWith('/hang')).message, /time limit per page/);
   assert.equal(result.counts.violations, 0);
-  assert.ok(result.pages.find((p) => p.url.endsWith('/hang')).ms < 15_000, 'the hanging page is given up within its time');
+  // A time limit far above what a normal page takes even on a loaded machine, so
+  // only the hanging page reaches it.
+  assert.ok(result.pages.find((p) => p.url.endsWith('/hang')).ms < 30_000, 'the hanging page is given up within its time');
   assert.ok(Date.now() - started < 120_000);
   const crawled = work.fixtures.log.filter((l) => /^\/crawl\/\d+$/.test(l.path)).map((l) => l.path);
   assert.ok(!crawled.includes('/crawl/3'), 'no page beyond the limit was fetched');
