@@ -11,6 +11,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
 use crate::consent::{consent_id, cookie_string, detail_json, find_cookie, Choices, ConsentRecord};
+use crate::contract::{
+    ACCEPT_ALL, ADS_DATA_REDACTION, CHOICE, COOKIES, GPC, HTTPS, KEEP, OVERRIDDEN, REBUILD,
+    REJECT_ALL, REOPEN, SAVE_DRAFT, SET_ONE, URL_PASSTHROUGH,
+};
 use crate::gate;
 use crate::i18n::{negotiate, Msg};
 use crate::ui::{self, View};
@@ -45,13 +49,6 @@ fn with_app<R: Default>(f: impl FnOnce(&mut App) -> R) -> R {
     }
 }
 
-/// `start` flag: the page is served over https (cookies get `Secure`).
-pub const HTTPS: u32 = 1;
-/// `start` flag: `navigator.cookieEnabled` and `document.cookie` is readable.
-pub const COOKIES: u32 = 2;
-/// `start` flag: `navigator.globalPrivacyControl` is true.
-pub const GPC: u32 = 4;
-
 /// The stored choice if it still counts under `config`, and whether Global
 /// Privacy Control overrode an opt-in in it.
 fn stored_record(
@@ -69,8 +66,8 @@ fn stored_record(
 
 /// Starts the banner: reads the config and the stored choice (`cookies` is
 /// `document.cookie`, `now` Unix seconds). `html_lang` and `languages` (comma
-/// separated) feed language negotiation; `flags` combines [`HTTPS`],
-/// [`COOKIES`] and [`GPC`]; `host` and `path` locate the page for cookie
+/// separated) feed language negotiation; `flags` combines the codes
+/// [`HTTPS`], [`COOKIES`] and [`GPC`]; `host` and `path` locate the page for cookie
 /// deletion. Returns an empty string, or the line where the config is invalid
 /// (then nothing non-essential is ever allowed).
 #[wasm_bindgen]
@@ -129,16 +126,21 @@ pub fn start(
     String::new()
 }
 
-/// Bit 0: show the reopen button; bit 1: `ads_data_redaction`; bit 2:
-/// `url_passthrough`; bit 3: this browser's banner differs from a prerendered
-/// one (a note about cookies or Global Privacy Control), so it is rebuilt.
+/// The banner's state in one call: the `contract` bits [`CHOICE`] (a choice is
+/// in force, stored or made in this page view), [`OVERRIDDEN`] (Global Privacy
+/// Control overrode an opt-in of the stored choice, to be stored again as
+/// refused by `decide` with [`KEEP`]), and the config's [`REOPEN`],
+/// [`ADS_DATA_REDACTION`] and [`URL_PASSTHROUGH`], and [`REBUILD`] (this
+/// browser's banner differs from a prerendered one). 0 before `start`.
 #[wasm_bindgen]
-pub fn options() -> u32 {
+pub fn state() -> u32 {
     with_app(|app| {
-        app.config.reopen_button as u32
-            | (app.config.consent_mode.ads_data_redaction as u32) << 1
-            | (app.config.consent_mode.url_passthrough as u32) << 2
-            | ((app.view != ui::prerendered_view(app.view.lang)) as u32) << 3
+        (app.record.is_some() as u32 * CHOICE)
+            | (app.overridden as u32 * OVERRIDDEN)
+            | (app.config.reopen_button as u32 * REOPEN)
+            | (app.config.consent_mode.ads_data_redaction as u32 * ADS_DATA_REDACTION)
+            | (app.config.consent_mode.url_passthrough as u32 * URL_PASSTHROUGH)
+            | ((app.view != ui::prerendered_view(app.view.lang)) as u32 * REBUILD)
     })
 }
 
@@ -155,14 +157,6 @@ pub fn shell() -> String {
 #[wasm_bindgen(js_name = snippetKey)]
 pub fn snippet_key() -> String {
     with_app(|app| ui::snippet_key(&app.config, app.view.lang))
-}
-
-/// Whether a choice is in force (stored, or made in this page view): 0 none,
-/// 1 a choice, 3 a stored choice in which Global Privacy Control overrode an
-/// opt-in, to be stored again as refused (`decide` with kind 4).
-#[wasm_bindgen(js_name = hasChoice)]
-pub fn has_choice() -> u32 {
-    with_app(|app| app.record.is_some() as u32 | (app.overridden as u32) << 1)
 }
 
 /// The first-layer banner's markup.
@@ -232,21 +226,15 @@ fn push_state(out: &mut String, id: &str, state: &str) {
     out.push_str(state);
 }
 
-/// What `decide` records.
-const REJECT_ALL: u8 = 0;
-const ACCEPT_ALL: u8 = 1;
-const SAVE_DRAFT: u8 = 2;
-const SET_ONE: u8 = 3;
-const KEEP: u8 = 4;
-
-/// Records a decision: `kind` 0 reject all, 1 accept all, 2 the preferences'
-/// switches, 3 `id` set to `on` with the rest kept, 4 the choice in force as it
-/// is (to store what Global Privacy Control overrode). `random` is 16 bytes from
+/// Records a decision of `kind`: [`REJECT_ALL`], [`ACCEPT_ALL`], [`SAVE_DRAFT`]
+/// (the preferences' switches), [`SET_ONE`] (`id` set to `on`, the rest kept)
+/// or [`KEEP`] (the choice in force as it is, to store what Global Privacy
+/// Control overrode); other kinds record nothing. `random` is 16 bytes from
 /// `crypto.getRandomValues` for the consent id; `now` is Unix seconds. Returns
 /// the `document.cookie` line that stores it, or an empty string for an id the
 /// config does not have.
 #[wasm_bindgen]
-pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
+pub fn decide(kind: u32, id: &str, on: bool, random: &[u8], now: f64) -> String {
     with_app(|app| {
         let mut choices = match kind {
             REJECT_ALL => Choices::all(&app.config, false),
