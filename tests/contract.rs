@@ -63,3 +63,58 @@ fn codes_are_distinct_where_they_share_a_value() {
     kinds.dedup();
     assert_eq!(kinds.len(), 5);
 }
+
+/// `switches` answers with one state per switch, in the order of the
+/// preferences' `data-doui-item` inputs, which banner.js pairs by position:
+/// each category, then its services, as the config lists them.
+#[test]
+fn preferences_list_their_switches_in_the_order_switches_answers() {
+    use doui::config::Config;
+    use doui::consent::Choices;
+    use doui::i18n::Lang;
+    use doui::ui::{preferences, View};
+    let config = Config::from_json(
+        r#"{
+  "revision": 1,
+  "categories": [
+    { "id": "necessary", "required": true, "title": "N", "description": "d",
+      "services": [{ "id": "login", "name": "L", "provider": "P", "purpose": "p" }] },
+    { "id": "embeds", "title": "E", "description": "d" },
+    { "id": "stats", "title": "S", "description": "d",
+      "services": [
+        { "id": "counter", "name": "C", "provider": "P", "purpose": "p" },
+        { "id": "heatmap", "name": "H", "provider": "P", "purpose": "p" } ] }
+  ]
+}"#,
+    )
+    .unwrap();
+    let view = View {
+        lang: Lang::En,
+        cookies_ok: true,
+        gpc: false,
+    };
+    let html = preferences(&config, view, &Choices::all(&config, false));
+    let inputs: Vec<&str> = html
+        .split("data-doui-item=\"")
+        .skip(1)
+        .map(|rest| &rest[..rest.find('"').unwrap()])
+        .collect();
+    let order: Vec<&str> = config
+        .categories
+        .iter()
+        .flat_map(|c| std::iter::once(&c.id).chain(c.services.iter().map(|s| &s.id)))
+        .map(String::as_str)
+        .collect();
+    assert_eq!(inputs, order);
+    assert_eq!(
+        order,
+        [
+            "necessary",
+            "login",
+            "embeds",
+            "stats",
+            "counter",
+            "heatmap"
+        ]
+    );
+}

@@ -8,7 +8,7 @@ import { PENDING } from './receipts-pending.js';
 
 // The codes of its exports, generated from src/contract.rs (inlined by the bundler).
 import { HTTPS, COOKIES, GPC, CHOICE, OVERRIDDEN, REOPEN, ADS_DATA_REDACTION, URL_PASSTHROUGH, REBUILD } from './contract.js';
-import { REJECT_ALL, ACCEPT_ALL, SAVE_DRAFT, SET_ONE, KEEP } from './contract.js';
+import { REJECT_ALL, ACCEPT_ALL, SAVE_DRAFT, SET_ONE, KEEP, ON, MIXED } from './contract.js';
 
 let root;
 let opener = null; // where focus returns when the preferences close
@@ -198,14 +198,13 @@ function closePreferences() {
 
 /** Category switches show a mixed state when only some of their services are on. */
 function syncSwitches(id, on) {
-  const d = dialog();
-  for (const pair of w.switches(id, on).split(' ')) {
-    const [item, state] = pair.split(':');
-    const input = d.querySelector(`input[data-doui-item="${item}"]`);
-    if (!input) continue;
-    input.checked = state === '1';
-    input.indeterminate = state === '2';
-  }
+  const states = w.switches(id, on);
+  dialog()
+    .querySelectorAll('input[data-doui-item]')
+    .forEach((input, i) => {
+      input.checked = states[i] === ON;
+      input.indeterminate = states[i] === MIXED;
+    });
 }
 
 /** Deletes the cookies of refused services and tells Google tags. */

@@ -12,8 +12,8 @@ use wasm_bindgen::prelude::*;
 use crate::config::Config;
 use crate::consent::{consent_id, cookie_string, detail_json, find_cookie, Choices, ConsentRecord};
 use crate::contract::{
-    ACCEPT_ALL, ADS_DATA_REDACTION, CHOICE, COOKIES, GPC, HTTPS, KEEP, OVERRIDDEN, REBUILD,
-    REJECT_ALL, REOPEN, SAVE_DRAFT, SET_ONE, URL_PASSTHROUGH,
+    ACCEPT_ALL, ADS_DATA_REDACTION, CHOICE, COOKIES, GPC, HTTPS, KEEP, MIXED, OFF, ON, OVERRIDDEN,
+    REBUILD, REJECT_ALL, REOPEN, SAVE_DRAFT, SET_ONE, URL_PASSTHROUGH,
 };
 use crate::gate;
 use crate::i18n::{negotiate, Msg};
@@ -181,8 +181,9 @@ fn current(app: &App) -> Choices {
 }
 
 /// Moves one switch of the open preferences (`id` empty: none) and returns every
-/// switch's state as `id:s` separated by spaces, where `s` is `0` off, `1` on,
-/// `2` mixed (a category with only some services on).
+/// switch's state, one character each in the order of the preferences' inputs
+/// (`data-doui-item`, document order: each category, then its services):
+/// [`OFF`], [`ON`], or [`MIXED`] for a category with only some services on.
 #[wasm_bindgen]
 pub fn switches(id: &str, on: bool) -> String {
     with_app(|app| {
@@ -191,39 +192,21 @@ pub fn switches(id: &str, on: bool) -> String {
         }
         let mut out = String::new();
         for c in &app.config.categories {
-            let on = c
-                .services
-                .iter()
-                .filter(|s| app.draft.get(&s.id) == Some(true))
-                .count();
-            let state = if app.draft.get(&c.id) == Some(true) {
-                "1"
-            } else if on > 0 {
-                "2"
+            let is_on = |id: &str| app.draft.get(id) == Some(true);
+            let state = if is_on(&c.id) {
+                ON
+            } else if c.services.iter().any(|s| is_on(&s.id)) {
+                MIXED
             } else {
-                "0"
+                OFF
             };
-            push_state(&mut out, &c.id, state);
+            out.push(state as char);
             for s in &c.services {
-                let state = if app.draft.get(&s.id) == Some(true) {
-                    "1"
-                } else {
-                    "0"
-                };
-                push_state(&mut out, &s.id, state);
+                out.push(if is_on(&s.id) { ON } else { OFF } as char);
             }
         }
         out
     })
-}
-
-fn push_state(out: &mut String, id: &str, state: &str) {
-    if !out.is_empty() {
-        out.push(' ');
-    }
-    out.push_str(id);
-    out.push(':');
-    out.push_str(state);
 }
 
 /// Records a decision of `kind`: [`REJECT_ALL`], [`ACCEPT_ALL`], [`SAVE_DRAFT`]
