@@ -95,7 +95,10 @@ fn banner_exports_record_a_choice_in_the_real_cookie_jar() {
         "{line}"
     );
     doc.set_cookie(&line).unwrap();
-    assert!(banner::confirm(&doc.cookie().unwrap()));
+    assert_eq!(
+        banner::confirm(&doc.cookie().unwrap()),
+        "Your choices have been saved."
+    );
     assert!(banner::accepted("google-analytics"));
     assert!(banner::allows("analytics") && !banner::allows("advertising"));
     assert!(banner::consent_mode().contains("\"analytics_storage\":\"granted\""));

@@ -224,7 +224,7 @@ function commit(kind, id = '', on = false) {
   const line = w.decide(kind, id, on, random(), now());
   if (!line) return false;
   writeCookie(line);
-  applied(!before, w.status(w.confirm(cookies() ?? '')));
+  applied(!before, w.confirm(cookies() ?? ''));
   receipt(kind, before);
   return true;
 }

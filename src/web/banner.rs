@@ -267,26 +267,19 @@ pub fn decide(kind: u32, id: &str, on: bool, random: &[u8], now: f64) -> String 
     })
 }
 
-/// Whether the browser kept the choice just made (`cookies` is `document.cookie`
-/// read back, empty if it threw). If not, the visitor is told that the choice
-/// lasts only for this page view.
+/// Checks that the browser kept the choice just made (`cookies` is
+/// `document.cookie` read back, empty if it threw) and returns the status
+/// message to announce: saved, or kept for this page view only (and from then
+/// on the banner also says that this browser does not store cookies).
 #[wasm_bindgen]
-pub fn confirm(cookies: &str) -> bool {
+pub fn confirm(cookies: &str) -> String {
     with_app(|app| {
         let kept = find_cookie(cookies, &app.config.cookie.name)
             .and_then(ConsentRecord::decode)
             .zip(app.record.as_ref())
             .is_some_and(|(stored, made)| stored.id == made.id);
         app.view.cookies_ok &= kept;
-        kept
-    })
-}
-
-/// The status message after a choice: saved, or kept for this page view only.
-#[wasm_bindgen]
-pub fn status(stored: bool) -> String {
-    with_app(|app| {
-        let msg = if stored { Msg::Saved } else { Msg::NotStored };
+        let msg = if kept { Msg::Saved } else { Msg::NotStored };
         String::from(app.config.text(app.view.lang, msg))
     })
 }
