@@ -3,6 +3,11 @@
 //! built here, turns clicks and keys into calls, writes the cookie lines
 //! returned here and dispatches the events. Keeping the DOM on that side spares
 //! the module web-sys bindings, which cost more than the logic they would drive.
+//!
+//! This file is the contract at the wasm boundary: every export is here, and
+//! its doc comment says what it takes and returns. The numeric codes they use
+//! are `crate::contract`'s, which the page side imports from the generated
+//! `contract.js` (see docs/architecture.md, "The wasm boundary").
 
 use alloc::string::String;
 use core::cell::RefCell;
