@@ -16,6 +16,7 @@ extern crate alloc;
 pub mod cli;
 pub mod config;
 pub mod consent;
+pub mod contract;
 pub mod gate;
 pub mod i18n;
 pub mod json;

@@ -74,34 +74,53 @@ fn banner_exports_record_a_choice_in_the_real_cookie_jar() {
         "en-GB,ja",
         "",
         1_790_000_000.0,
-        banner::COOKIES,
+        doui::contract::COOKIES,
         "localhost".into(),
         "/".into(),
     );
     assert_eq!(problem, "");
-    assert_eq!(banner::has_choice(), 0);
+    assert_eq!(banner::state() & doui::contract::CHOICE, 0);
     assert!(banner::banner_html().contains(">Accept all<"));
     assert!(!banner::allows("analytics"));
     assert!(banner::allows("!analytics"));
-    let line = banner::decide(3, "analytics", true, &[7; 16], 1_790_000_000.0);
+    let line = banner::decide(
+        doui::contract::SET_ONE,
+        "analytics",
+        true,
+        &[7; 16],
+        1_790_000_000.0,
+    );
     assert!(
         line.starts_with("doui_consent=1.BwcHBwcHBwcHBwcHBwcHBw.1790000000.1."),
         "{line}"
     );
     doc.set_cookie(&line).unwrap();
-    assert!(banner::confirm(&doc.cookie().unwrap()));
+    assert_eq!(
+        banner::confirm(&doc.cookie().unwrap()),
+        "Your choices have been saved."
+    );
     assert!(banner::accepted("google-analytics"));
     assert!(banner::allows("analytics") && !banner::allows("advertising"));
     assert!(banner::consent_mode().contains("\"analytics_storage\":\"granted\""));
     // Refusing analytics deletes its cookies, on the paths a page could have set them.
     doc.set_cookie("_ga=GA1.1; Path=/").unwrap();
-    assert!(!banner::decide(3, "analytics", false, &[8; 16], 1_790_000_001.0).is_empty());
+    assert!(!banner::decide(
+        doui::contract::SET_ONE,
+        "analytics",
+        false,
+        &[8; 16],
+        1_790_000_001.0
+    )
+    .is_empty());
     let deletions = banner::deletions(&doc.cookie().unwrap());
     assert!(
         deletions.contains("_ga=; Max-Age=0; Path=/\n"),
         "{deletions}"
     );
-    assert_eq!(banner::decide(3, "no-such-id", true, &[9; 16], 1.0), "");
+    assert_eq!(
+        banner::decide(doui::contract::SET_ONE, "no-such-id", true, &[9; 16], 1.0),
+        ""
+    );
     doc.set_cookie("doui_consent=; Max-Age=0; Path=/").unwrap();
     doc.set_cookie("_ga=; Max-Age=0; Path=/").unwrap();
 }

@@ -6,19 +6,14 @@
 import * as w from '../../target/bindgen/doui.js'; // the banner module's exports
 import { PENDING } from './receipts-pending.js';
 
-const HTTPS = 1;
-const COOKIES = 2;
-const GPC = 4;
-const REJECT_ALL = 0;
-const ACCEPT_ALL = 1;
-const SAVE_DRAFT = 2;
-const SET_ONE = 3;
-const KEEP = 4;
+// The codes of its exports, generated from src/contract.rs (inlined by the bundler).
+import { HTTPS, COOKIES, GPC, CHOICE, OVERRIDDEN, REOPEN, ADS_DATA_REDACTION, URL_PASSTHROUGH, REBUILD } from './contract.js';
+import { REJECT_ALL, ACCEPT_ALL, SAVE_DRAFT, SET_ONE, KEEP, ON, MIXED } from './contract.js';
 
 let root;
 let opener = null; // where focus returns when the preferences close
 let fit = null; // measures the banner for the room kept for it (see startBanner)
-let options = 0; // bit 0: reopen button, 1: ads_data_redaction, 2: url_passthrough
+let options = 0; // w.state() at start: the config's bits (REOPEN…) stay as they are
 let site; // the config text, for receipts
 
 /** `document.cookie`, or null where the browser refuses it (sandbox, blocked storage). */
@@ -79,14 +74,14 @@ export function startBanner(config, explain) {
     );
     return false;
   }
-  options = w.options();
+  options = w.state();
   site = config;
   try {
     // Receipts an earlier page view could not send.
     if (localStorage[PENDING]) receipt();
   } catch {}
-  if (options & 2) gtag('set', 'ads_data_redaction', true);
-  if (options & 4) gtag('set', 'url_passthrough', true);
+  if (options & ADS_DATA_REDACTION) gtag('set', 'ads_data_redaction', true);
+  if (options & URL_PASSTHROUGH) gtag('set', 'url_passthrough', true);
   // The banner's height with its margin, for doui.css to keep that much room at
   // the bottom of the page while it shows (--doui-room): a sheet of its own, as
   // doui sets no inline styles. A browser without constructed sheets does without.
@@ -126,21 +121,21 @@ export function startBanner(config, explain) {
       showPreferences(el);
     }
   });
-  const stored = w.hasChoice();
+  const stored = options & CHOICE;
   const banner = find('.doui-banner');
   if (stored) {
     // A prerendered banner the head script let show goes, in the same task.
     find('.doui-banner-slot').textContent = '';
     // Global Privacy Control overrode an opt-in: the refusal is what holds now,
     // also for a later visit without the signal.
-    if (stored & 2) {
+    if (options & OVERRIDDEN) {
       writeCookie(w.decide(KEEP, '', false, random(), now()));
       receipt(KEEP);
     }
     reopen(true);
     enforce();
     emit('doui:consent', JSON.parse(w.consentJson()));
-  } else if (banner && !(options & 8)) {
+  } else if (banner && !(options & REBUILD)) {
     // Made live as it is: measured, and focused unless the visitor moved focus.
     fit?.observe(banner);
     if (document.activeElement === document.body) banner.focus({ preventScroll: true });
@@ -164,7 +159,7 @@ export const prerendered = () => document.querySelector('.doui[data-doui-snippet
 /** Shows or hides the floating reopen button (if the config has one). */
 function reopen(shown) {
   const button = find('.doui-reopen');
-  if (button) button.hidden = !(shown && options & 1);
+  if (button) button.hidden = !(shown && options & REOPEN);
 }
 
 /** Shows the first-layer banner and moves focus into it. */
@@ -198,19 +193,18 @@ function closePreferences() {
   d?.remove();
   const back = opener?.isConnected && opener.offsetParent ? opener : null;
   opener = null;
-  (back ?? find(w.hasChoice() ? '.doui-reopen:not([hidden])' : '.doui-banner'))?.focus();
+  (back ?? find(w.state() & CHOICE ? '.doui-reopen:not([hidden])' : '.doui-banner'))?.focus();
 }
 
 /** Category switches show a mixed state when only some of their services are on. */
 function syncSwitches(id, on) {
-  const d = dialog();
-  for (const pair of w.switches(id, on).split(' ')) {
-    const [item, state] = pair.split(':');
-    const input = d.querySelector(`input[data-doui-item="${item}"]`);
-    if (!input) continue;
-    input.checked = state === '1';
-    input.indeterminate = state === '2';
-  }
+  const states = w.switches(id, on);
+  dialog()
+    .querySelectorAll('input[data-doui-item]')
+    .forEach((input, i) => {
+      input.checked = states[i] === ON;
+      input.indeterminate = states[i] === MIXED;
+    });
 }
 
 /** Deletes the cookies of refused services and tells Google tags. */
@@ -230,7 +224,7 @@ function commit(kind, id = '', on = false) {
   const line = w.decide(kind, id, on, random(), now());
   if (!line) return false;
   writeCookie(line);
-  applied(!before, w.status(w.confirm(cookies() ?? '')));
+  applied(!before, w.confirm(cookies() ?? ''));
   receipt(kind, before);
   return true;
 }
@@ -272,7 +266,7 @@ export const set = (id, allowed) => commit(SET_ONE, String(id), !!allowed);
 
 /** Another tab stored a choice: adopt it here without a reload. */
 export function resync() {
-  const first = !w.hasChoice();
+  const first = !(w.state() & CHOICE);
   if (w.resync(cookies() ?? '', now())) applied(first);
 }
 

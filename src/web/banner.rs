@@ -3,6 +3,11 @@
 //! built here, turns clicks and keys into calls, writes the cookie lines
 //! returned here and dispatches the events. Keeping the DOM on that side spares
 //! the module web-sys bindings, which cost more than the logic they would drive.
+//!
+//! This file is the contract at the wasm boundary: every export is here, and
+//! its doc comment says what it takes and returns. The numeric codes they use
+//! are `crate::contract`'s, which the page side imports from the generated
+//! `contract.js` (see docs/architecture.md, "The wasm boundary").
 
 use alloc::string::String;
 use core::cell::RefCell;
@@ -11,6 +16,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
 use crate::consent::{consent_id, cookie_string, detail_json, find_cookie, Choices, ConsentRecord};
+use crate::contract::{
+    ACCEPT_ALL, ADS_DATA_REDACTION, CHOICE, COOKIES, GPC, HTTPS, KEEP, MIXED, OFF, ON, OVERRIDDEN,
+    REBUILD, REJECT_ALL, REOPEN, SAVE_DRAFT, SET_ONE, URL_PASSTHROUGH,
+};
 use crate::gate;
 use crate::i18n::{negotiate, Msg};
 use crate::ui::{self, View};
@@ -45,13 +54,6 @@ fn with_app<R: Default>(f: impl FnOnce(&mut App) -> R) -> R {
     }
 }
 
-/// `start` flag: the page is served over https (cookies get `Secure`).
-pub const HTTPS: u32 = 1;
-/// `start` flag: `navigator.cookieEnabled` and `document.cookie` is readable.
-pub const COOKIES: u32 = 2;
-/// `start` flag: `navigator.globalPrivacyControl` is true.
-pub const GPC: u32 = 4;
-
 /// The stored choice if it still counts under `config`, and whether Global
 /// Privacy Control overrode an opt-in in it.
 fn stored_record(
@@ -69,8 +71,8 @@ fn stored_record(
 
 /// Starts the banner: reads the config and the stored choice (`cookies` is
 /// `document.cookie`, `now` Unix seconds). `html_lang` and `languages` (comma
-/// separated) feed language negotiation; `flags` combines [`HTTPS`],
-/// [`COOKIES`] and [`GPC`]; `host` and `path` locate the page for cookie
+/// separated) feed language negotiation; `flags` combines the codes
+/// [`HTTPS`], [`COOKIES`] and [`GPC`]; `host` and `path` locate the page for cookie
 /// deletion. Returns an empty string, or the line where the config is invalid
 /// (then nothing non-essential is ever allowed).
 #[wasm_bindgen]
@@ -129,16 +131,21 @@ pub fn start(
     String::new()
 }
 
-/// Bit 0: show the reopen button; bit 1: `ads_data_redaction`; bit 2:
-/// `url_passthrough`; bit 3: this browser's banner differs from a prerendered
-/// one (a note about cookies or Global Privacy Control), so it is rebuilt.
+/// The banner's state in one call: the `contract` bits [`CHOICE`] (a choice is
+/// in force, stored or made in this page view), [`OVERRIDDEN`] (Global Privacy
+/// Control overrode an opt-in of the stored choice, to be stored again as
+/// refused by `decide` with [`KEEP`]), and the config's [`REOPEN`],
+/// [`ADS_DATA_REDACTION`] and [`URL_PASSTHROUGH`], and [`REBUILD`] (this
+/// browser's banner differs from a prerendered one). 0 before `start`.
 #[wasm_bindgen]
-pub fn options() -> u32 {
+pub fn state() -> u32 {
     with_app(|app| {
-        app.config.reopen_button as u32
-            | (app.config.consent_mode.ads_data_redaction as u32) << 1
-            | (app.config.consent_mode.url_passthrough as u32) << 2
-            | ((app.view != ui::prerendered_view(app.view.lang)) as u32) << 3
+        (app.record.is_some() as u32 * CHOICE)
+            | (app.overridden as u32 * OVERRIDDEN)
+            | (app.config.reopen_button as u32 * REOPEN)
+            | (app.config.consent_mode.ads_data_redaction as u32 * ADS_DATA_REDACTION)
+            | (app.config.consent_mode.url_passthrough as u32 * URL_PASSTHROUGH)
+            | ((app.view != ui::prerendered_view(app.view.lang)) as u32 * REBUILD)
     })
 }
 
@@ -155,14 +162,6 @@ pub fn shell() -> String {
 #[wasm_bindgen(js_name = snippetKey)]
 pub fn snippet_key() -> String {
     with_app(|app| ui::snippet_key(&app.config, app.view.lang))
-}
-
-/// Whether a choice is in force (stored, or made in this page view): 0 none,
-/// 1 a choice, 3 a stored choice in which Global Privacy Control overrode an
-/// opt-in, to be stored again as refused (`decide` with kind 4).
-#[wasm_bindgen(js_name = hasChoice)]
-pub fn has_choice() -> u32 {
-    with_app(|app| app.record.is_some() as u32 | (app.overridden as u32) << 1)
 }
 
 /// The first-layer banner's markup.
@@ -187,8 +186,9 @@ fn current(app: &App) -> Choices {
 }
 
 /// Moves one switch of the open preferences (`id` empty: none) and returns every
-/// switch's state as `id:s` separated by spaces, where `s` is `0` off, `1` on,
-/// `2` mixed (a category with only some services on).
+/// switch's state, one character each in the order of the preferences' inputs
+/// (`data-doui-item`, document order: each category, then its services):
+/// [`OFF`], [`ON`], or [`MIXED`] for a category with only some services on.
 #[wasm_bindgen]
 pub fn switches(id: &str, on: bool) -> String {
     with_app(|app| {
@@ -197,56 +197,32 @@ pub fn switches(id: &str, on: bool) -> String {
         }
         let mut out = String::new();
         for c in &app.config.categories {
-            let on = c
-                .services
-                .iter()
-                .filter(|s| app.draft.get(&s.id) == Some(true))
-                .count();
-            let state = if app.draft.get(&c.id) == Some(true) {
-                "1"
-            } else if on > 0 {
-                "2"
+            let is_on = |id: &str| app.draft.get(id) == Some(true);
+            let state = if is_on(&c.id) {
+                ON
+            } else if c.services.iter().any(|s| is_on(&s.id)) {
+                MIXED
             } else {
-                "0"
+                OFF
             };
-            push_state(&mut out, &c.id, state);
+            out.push(state as char);
             for s in &c.services {
-                let state = if app.draft.get(&s.id) == Some(true) {
-                    "1"
-                } else {
-                    "0"
-                };
-                push_state(&mut out, &s.id, state);
+                out.push(if is_on(&s.id) { ON } else { OFF } as char);
             }
         }
         out
     })
 }
 
-fn push_state(out: &mut String, id: &str, state: &str) {
-    if !out.is_empty() {
-        out.push(' ');
-    }
-    out.push_str(id);
-    out.push(':');
-    out.push_str(state);
-}
-
-/// What `decide` records.
-const REJECT_ALL: u8 = 0;
-const ACCEPT_ALL: u8 = 1;
-const SAVE_DRAFT: u8 = 2;
-const SET_ONE: u8 = 3;
-const KEEP: u8 = 4;
-
-/// Records a decision: `kind` 0 reject all, 1 accept all, 2 the preferences'
-/// switches, 3 `id` set to `on` with the rest kept, 4 the choice in force as it
-/// is (to store what Global Privacy Control overrode). `random` is 16 bytes from
+/// Records a decision of `kind`: [`REJECT_ALL`], [`ACCEPT_ALL`], [`SAVE_DRAFT`]
+/// (the preferences' switches), [`SET_ONE`] (`id` set to `on`, the rest kept)
+/// or [`KEEP`] (the choice in force as it is, to store what Global Privacy
+/// Control overrode); other kinds record nothing. `random` is 16 bytes from
 /// `crypto.getRandomValues` for the consent id; `now` is Unix seconds. Returns
 /// the `document.cookie` line that stores it, or an empty string for an id the
 /// config does not have.
 #[wasm_bindgen]
-pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
+pub fn decide(kind: u32, id: &str, on: bool, random: &[u8], now: f64) -> String {
     with_app(|app| {
         let mut choices = match kind {
             REJECT_ALL => Choices::all(&app.config, false),
@@ -296,26 +272,19 @@ pub fn decide(kind: u8, id: &str, on: bool, random: &[u8], now: f64) -> String {
     })
 }
 
-/// Whether the browser kept the choice just made (`cookies` is `document.cookie`
-/// read back, empty if it threw). If not, the visitor is told that the choice
-/// lasts only for this page view.
+/// Checks that the browser kept the choice just made (`cookies` is
+/// `document.cookie` read back, empty if it threw) and returns the status
+/// message to announce: saved, or kept for this page view only (and from then
+/// on the banner also says that this browser does not store cookies).
 #[wasm_bindgen]
-pub fn confirm(cookies: &str) -> bool {
+pub fn confirm(cookies: &str) -> String {
     with_app(|app| {
         let kept = find_cookie(cookies, &app.config.cookie.name)
             .and_then(ConsentRecord::decode)
             .zip(app.record.as_ref())
             .is_some_and(|(stored, made)| stored.id == made.id);
         app.view.cookies_ok &= kept;
-        kept
-    })
-}
-
-/// The status message after a choice: saved, or kept for this page view only.
-#[wasm_bindgen]
-pub fn status(stored: bool) -> String {
-    with_app(|app| {
-        let msg = if stored { Msg::Saved } else { Msg::NotStored };
+        let msg = if kept { Msg::Saved } else { Msg::NotStored };
         String::from(app.config.text(app.view.lang, msg))
     })
 }

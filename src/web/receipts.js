@@ -15,6 +15,7 @@
 // again would not help.
 
 import { PENDING } from './receipts-pending.js';
+import { REJECT_ALL, ACCEPT_ALL, SAVE_DRAFT, SET_ONE, KEEP } from './contract.js';
 
 /** The receipt format (`v`). */
 const VERSION = 1;
@@ -28,7 +29,7 @@ const MAX_PENDING = 20;
  * the saved preferences, one switch (API or embed placeholder), and the refusal
  * Global Privacy Control made of an earlier opt-in, stored.
  */
-const ACTIONS = ['reject', 'accept', 'custom', 'custom', 'withdraw'];
+const ACTIONS = { [REJECT_ALL]: 'reject', [ACCEPT_ALL]: 'accept', [SAVE_DRAFT]: 'custom', [SET_ONE]: 'custom', [KEEP]: 'withdraw' };
 
 /**
  * Sends the receipt of a choice made with the site config `config` (JSON text)
