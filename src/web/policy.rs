@@ -106,19 +106,28 @@ thread_local! {
     static CONFIG: RefCell<Option<(String, Config)>> = const { RefCell::new(None) };
 }
 
+/// Runs `f` on the config read from `json`, read once for as long as the same
+/// text comes back (renderPolicy, checkConfig and shownText all pass it).
+fn with_config<T>(json: &str, f: impl FnOnce(&Config) -> T) -> Result<T, ConfigError> {
+    CONFIG.with_borrow_mut(|cache| match cache {
+        Some((text, config)) if text == json => Ok(f(config)),
+        _ => {
+            let config = Config::from_json(json)?;
+            let out = f(&config);
+            *cache = Some((String::from(json), config));
+            Ok(out)
+        }
+    })
+}
+
 fn render(markdown: &str, config_json: Option<String>) -> Result<policy::Policy, JsValue> {
     let policy_error = |e: policy::PolicyError| Problem::policy(&e).into_error();
     let Some(json) = config_json else {
         return policy::render(markdown, None).map_err(policy_error);
     };
-    CONFIG.with_borrow_mut(|cache| {
-        if !cache.as_ref().is_some_and(|(text, _)| *text == json) {
-            let config = Config::from_json(&json).map_err(|e| Problem::config(&e).into_error())?;
-            *cache = Some((json, config));
-        }
-        let config = cache.as_ref().map(|(_, c)| c);
-        policy::render(markdown, config).map_err(policy_error)
-    })
+    with_config(&json, |config| policy::render(markdown, Some(config)))
+        .map_err(|e| Problem::config(&e).into_error())?
+        .map_err(policy_error)
 }
 
 /// Renders policy Markdown; `config_json` (the site config as JSON text) fills the
@@ -166,8 +175,8 @@ pub fn mount_policy(
 /// config; this gives the whole story.
 #[wasm_bindgen(js_name = checkConfig, unchecked_return_type = "DouiProblem | null")]
 pub fn check_config(config_json: &str) -> JsValue {
-    match Config::from_json(config_json) {
-        Ok(_) => JsValue::NULL,
+    match with_config(config_json, |_| ()) {
+        Ok(()) => JsValue::NULL,
         Err(e) => Problem::config(&e).to_value(),
     }
 }
@@ -179,13 +188,13 @@ pub fn check_config(config_json: &str) -> JsValue {
 /// not carry it: only `doui-receipts.js` needs it, after a choice.
 #[wasm_bindgen(js_name = shownText)]
 pub fn shown_text(config_json: &str, lang: &str, gpc: bool) -> String {
-    match (
-        Config::from_json(config_json),
-        crate::i18n::Lang::from_tag(lang),
-    ) {
-        (Ok(config), Some(lang)) => crate::ui::shown_text(&config, lang, gpc),
-        _ => String::new(),
-    }
+    let Some(lang) = crate::i18n::Lang::from_tag(lang) else {
+        return String::new();
+    };
+    with_config(config_json, |config| {
+        crate::ui::shown_text(config, lang, gpc)
+    })
+    .unwrap_or_default()
 }
 
 /// The `doui` command line (see `crate::cli`), for the npm package's `doui`
