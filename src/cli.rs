@@ -26,7 +26,7 @@ pub const USAGE: &str = "usage:
   doui --help
       print this text";
 
-/// The config's JSON Schema (generated from `crate::schema`, checked by
+/// The config's JSON Schema (generated from `crate::config::schema`, checked by
 /// `tests/schema.rs`), compiled into the native binary. The policy module
 /// leaves it out: browsers would download 4.6 KB gzip they never use, and the
 /// npm package's `doui` command prints the same file, which the package ships.

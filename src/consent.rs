@@ -86,7 +86,7 @@ impl Choices {
         if !config.honour_gpc {
             return false;
         }
-        for c in config.categories.iter().filter(|c| c.gpc && !c.required) {
+        for c in config.categories.iter().filter(|c| c.gpc() && !c.required) {
             for (item, v) in self.items.iter_mut() {
                 if *v && (*item == c.id || c.services.iter().any(|s| s.id == *item)) {
                     *v = false;

@@ -62,7 +62,7 @@ pub fn consent_mode_update(config: &Config, choices: &Choices) -> String {
     let mut granted = 0u8;
     for c in &config.categories {
         if c.required || choices.get(&c.id) == Some(true) {
-            granted |= c.consent_types;
+            granted |= c.consent_types();
         }
     }
     let mut out = String::from("{");

@@ -1,19 +1,26 @@
-//! A small JSON reader for the site config.
+//! A small JSON reader for the banner module's config reader
+//! (`config::reader`); nothing else uses it.
 //!
-//! serde with serde_json or serde-wasm-bindgen costs 9–20 KB gzip in the banner
-//! module, more than the banner's whole budget allows, so the config is read by
-//! this reader instead. It keeps the line of every value, so that the config
-//! layer can name the line and the field of any mistake. Numbers are whole
-//! numbers only: the config has no use for fractions, and float parsing is large.
+//! Reading the banner's config with serde costs 5.6 to 29.6 KB gzip more than
+//! this reader (docs/sizes.md), so the banner keeps it. It keeps the lines of
+//! every value and key, so that the config reader can name the line of any
+//! mistake, the same line serde_json would. Numbers are whole numbers: one
+//! with a fraction is kept only as such, since float parsing is large and no
+//! config value is a fraction.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-/// A parsed JSON value with the line it started on.
+pub use crate::config::SyntaxError;
+
+/// A parsed JSON value with the lines it starts and ends on.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Value {
     /// 1-based line of the value's first character.
     pub line: u32,
+    /// Line of an object's or array's closing bracket (where serde_json reports
+    /// what is missing from it); of the value's first character otherwise.
+    pub end: u32,
     /// The value itself.
     pub kind: Kind,
 }
@@ -27,46 +34,16 @@ pub enum Kind {
     Bool(bool),
     /// A whole number.
     Int(i64),
+    /// A number with a fraction or exponent, or too large: never a valid
+    /// config value, but valid JSON, so refused as a value of the wrong type.
+    Fraction,
     /// A string, escapes resolved.
     Str(String),
     /// An array.
     Array(Vec<Value>),
-    /// An object, keys in document order.
-    Object(Vec<(String, Value)>),
-}
-
-/// What is wrong with a JSON text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SyntaxError {
-    /// The text ended inside a value.
-    UnexpectedEnd,
-    /// A character that cannot start or continue a value here.
-    UnexpectedChar,
-    /// A number with a fraction or exponent, or out of range.
-    BadNumber,
-    /// A bad escape sequence or a control character in a string.
-    BadString,
-    /// Something follows the top-level value.
-    TrailingData,
-    /// The same key twice in one object.
-    DuplicateKey,
-    /// Nesting deeper than the reader allows.
-    TooDeep,
-}
-
-impl SyntaxError {
-    /// A fixed human-readable description.
-    pub fn message(self) -> &'static str {
-        match self {
-            SyntaxError::UnexpectedEnd => "JSON ends too early",
-            SyntaxError::UnexpectedChar => "unexpected character in JSON",
-            SyntaxError::BadNumber => "numbers must be whole numbers without exponent",
-            SyntaxError::BadString => "bad escape or control character in a string",
-            SyntaxError::TrailingData => "unexpected text after the JSON value",
-            SyntaxError::DuplicateKey => "the same key appears twice in one object",
-            SyntaxError::TooDeep => "JSON nested too deeply",
-        }
-    }
+    /// An object: its keys in document order, each with the line of the colon
+    /// after it (where serde_json places a refusal of the key).
+    Object(Vec<(String, u32, Value)>),
 }
 
 /// A syntax error and the line it was found on.
@@ -80,8 +57,10 @@ pub struct ParseError {
 
 const MAX_DEPTH: u32 = 64;
 
-/// Parses a complete JSON text.
-pub fn parse(text: &str) -> Result<Value, ParseError> {
+/// Parses a complete JSON text. On a syntax error, also returns what was read
+/// before it: the config reader reports a mistake found there first, as
+/// serde_json, which reads as it goes, does.
+pub fn parse(text: &str) -> (Value, Option<ParseError>) {
     let mut r = Reader {
         text,
         s: text.as_bytes(),
@@ -100,10 +79,7 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
             r.fail(SyntaxError::TrailingData);
         }
     }
-    match r.error {
-        Some(e) => Err(e),
-        None => Ok(v),
-    }
+    (v, r.error)
 }
 
 /// Reads JSON, recording the first error and then stopping. No `Result` is
@@ -168,15 +144,16 @@ impl Reader<'_> {
             self.fail(SyntaxError::TooDeep);
             return Value {
                 line: self.line,
+                end: self.line,
                 kind: Kind::Null,
             };
         }
         self.ws();
-        let line = self.line;
+        let mut line = self.line;
         let kind = match self.peek() {
             b'{' => {
                 self.i += 1;
-                let mut fields: Vec<(String, Value)> = Vec::new();
+                let mut fields: Vec<(String, u32, Value)> = Vec::new();
                 self.ws();
                 if self.peek() == b'}' {
                     self.i += 1;
@@ -191,16 +168,14 @@ impl Reader<'_> {
                         if self.failed() {
                             break;
                         }
-                        if fields.iter().any(|(k, _)| *k == key) {
-                            self.fail(SyntaxError::DuplicateKey);
-                            break;
-                        }
                         self.eat(b':');
+                        // serde_json places a refusal of a key at the colon after it.
+                        let key_line = self.line;
                         if self.failed() {
                             break;
                         }
                         let v = self.value(depth + 1);
-                        fields.push((key, v));
+                        fields.push((key, key_line, v));
                         if self.failed() || self.list_end(b'}') {
                             break;
                         }
@@ -228,13 +203,25 @@ impl Reader<'_> {
             b't' => self.word(b"true", Kind::Bool(true)),
             b'f' => self.word(b"false", Kind::Bool(false)),
             b'n' => self.word(b"null", Kind::Null),
-            b'-' | b'0'..=b'9' => Kind::Int(self.int()),
+            b'-' | b'0'..=b'9' => self.number(),
             _ => {
                 self.fail(SyntaxError::UnexpectedChar);
                 Kind::Null
             }
         };
-        Value { line, kind }
+        // A scalar cut short by an error is not a value: put it on the error's
+        // line, so that no rule reports it before the error (serde_json, which
+        // reads as it goes, reports the error).
+        if let (
+            Some(e),
+            Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Fraction | Kind::Str(_),
+        ) = (self.error, &kind)
+        {
+            line = e.line;
+        }
+        // Closed, or where reading stopped.
+        let end = self.error.map_or(self.line, |e| e.line);
+        Value { line, end, kind }
     }
 
     /// After an item: `,` continues (returns false), `close` or an error ends (true).
@@ -254,66 +241,112 @@ impl Reader<'_> {
     }
 
     fn word(&mut self, w: &[u8], kind: Kind) -> Kind {
-        if self.s.get(self.i..).is_some_and(|rest| rest.starts_with(w)) {
-            self.i += w.len();
-            kind
-        } else {
-            self.fail(SyntaxError::UnexpectedChar);
-            Kind::Null
+        for &want in w {
+            if !self.expect_byte(want) {
+                return Kind::Null;
+            }
         }
+        kind
     }
 
-    fn int(&mut self) -> i64 {
+    /// Reads one byte and fails unless it is `want`. The byte is read either
+    /// way, as serde_json does, so a wrong line break puts the error on the
+    /// next line, where serde_json puts it.
+    fn expect_byte(&mut self, want: u8) -> bool {
+        let Some(&c) = self.s.get(self.i) else {
+            self.fail(SyntaxError::UnexpectedEnd);
+            return false;
+        };
+        self.i += 1;
+        self.line += (c == b'\n') as u32;
+        if c != want {
+            self.fail(if want == b'u' || want == b'\\' {
+                SyntaxError::BadString
+            } else {
+                SyntaxError::UnexpectedChar
+            });
+        }
+        c == want
+    }
+
+    /// A number as JSON writes it: a whole number that fits is an `Int`; one
+    /// with a fraction or exponent, or too large, a `Fraction`.
+    fn number(&mut self) -> Kind {
         let neg = self.s.get(self.i) == Some(&b'-');
         if neg {
             self.i += 1;
         }
         let start = self.i;
-        let mut n: i64 = 0;
+        let mut n: Option<i64> = Some(0);
         while let Some(&c) = self.s.get(self.i) {
             if !c.is_ascii_digit() {
                 break;
             }
-            match n
-                .checked_mul(10)
-                .and_then(|n| n.checked_add((c - b'0') as i64))
-            {
-                Some(m) => n = m,
-                None => {
-                    self.fail(SyntaxError::BadNumber);
-                    return 0;
-                }
-            }
+            n = n
+                .and_then(|n| n.checked_mul(10))
+                .and_then(|n| n.checked_add((c - b'0') as i64));
             self.i += 1;
         }
         let digits = self.i - start;
         if digits == 0 {
+            // serde_json reads the byte that is not a digit first.
+            self.line += (self.s.get(self.i) == Some(&b'\n')) as u32;
             self.fail(SyntaxError::UnexpectedChar);
-        } else if (digits > 1 && self.s.get(start) == Some(&b'0'))
-            || matches!(self.s.get(self.i), Some(b'.' | b'e' | b'E'))
-        {
+        } else if digits > 1 && self.s.get(start) == Some(&b'0') {
             self.fail(SyntaxError::BadNumber);
         }
-        if neg {
-            -n
-        } else {
-            n
+        let mut whole = true;
+        if self.s.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            whole = false;
+            self.digits();
+        }
+        if matches!(self.s.get(self.i), Some(b'e' | b'E')) {
+            self.i += 1;
+            whole = false;
+            if matches!(self.s.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            self.digits();
+        }
+        match n {
+            Some(n) if whole => Kind::Int(if neg { -n } else { n }),
+            _ => Kind::Fraction,
         }
     }
 
+    /// One or more digits, else a syntax error.
+    fn digits(&mut self) {
+        let start = self.i;
+        while self.s.get(self.i).is_some_and(u8::is_ascii_digit) {
+            self.i += 1;
+        }
+        if self.i == start {
+            // serde_json places this error after the byte it peeked at.
+            self.line += (self.s.get(self.i) == Some(&b'\n')) as u32;
+            self.fail(SyntaxError::BadNumber);
+        }
+    }
+
+    /// Four hex digits. Like serde_json, reads all four before judging them,
+    /// so that an error is placed after them (a line break among them counts).
     fn hex4(&mut self) -> u32 {
         let mut n = 0u32;
+        let mut bad = false;
         for _ in 0..4 {
             let Some(&c) = self.s.get(self.i) else {
                 self.fail(SyntaxError::UnexpectedEnd);
                 return 0;
             };
-            let Some(d) = (c as char).to_digit(16) else {
-                self.fail(SyntaxError::BadString);
-                return 0;
-            };
-            n = n * 16 + d;
             self.i += 1;
+            self.line += (c == b'\n') as u32;
+            match (c as char).to_digit(16) {
+                Some(d) => n = n * 16 + d,
+                None => bad = true,
+            }
+        }
+        if bad {
+            self.fail(SyntaxError::BadString);
         }
         n
     }
@@ -334,6 +367,8 @@ impl Reader<'_> {
             match c {
                 b'"' | b'\\' => out.push_str(self.text.get(run..self.i).unwrap_or_default()),
                 0..=0x1F => {
+                    // serde_json counts a raw line break as the start of the next line.
+                    self.line += (c == b'\n') as u32;
                     self.fail(SyntaxError::BadString);
                     return out;
                 }
@@ -351,6 +386,8 @@ impl Reader<'_> {
                 return out;
             };
             self.i += 1;
+            // A line break after `\` is an error placed on the next line.
+            self.line += (e == b'\n') as u32;
             let ch = match e {
                 b'"' => '"',
                 b'\\' => '\\',
@@ -363,11 +400,13 @@ impl Reader<'_> {
                 b'u' => {
                     let hi = self.hex4();
                     let code = if (0xD800..0xDC00).contains(&hi) {
-                        if self.s.get(self.i..self.i + 2) != Some(b"\\u") {
-                            self.fail(SyntaxError::BadString);
-                            return out;
+                        // `\u` must follow; like serde_json, the byte that
+                        // is not it is read before the error is placed.
+                        for want in [b'\\', b'u'] {
+                            if !self.expect_byte(want) {
+                                return out;
+                            }
                         }
-                        self.i += 2;
                         let lo = self.hex4();
                         if !(0xDC00..0xE000).contains(&lo) {
                             self.fail(SyntaxError::BadString);
@@ -404,7 +443,13 @@ mod tests {
     use super::*;
 
     fn kind(s: &str) -> Kind {
-        parse(s).unwrap().kind
+        let (v, e) = parse(s);
+        assert_eq!(e, None, "{s}");
+        v.kind
+    }
+
+    fn error(s: &str) -> SyntaxError {
+        parse(s).1.expect(s).error
     }
 
     #[test]
@@ -421,48 +466,58 @@ mod tests {
     }
 
     #[test]
-    fn nested_with_lines() {
-        let v = parse("{\n \"a\": [1,\n 2],\n \"b\": {}\n}").unwrap();
-        let Kind::Object(f) = v.kind else { panic!() };
-        assert_eq!(f[0].0, "a");
-        assert_eq!(f[0].1.line, 2);
-        assert_eq!(f[1].1.line, 4);
+    fn numbers_that_are_not_whole_are_values_of_their_own() {
+        for s in ["1.5", "1e3", "-0.0", "2E-2", "99999999999999999999"] {
+            assert_eq!(kind(s), Kind::Fraction, "{s}");
+        }
     }
 
     #[test]
-    fn errors_name_line() {
-        let e = parse("{\n\"a\": 1,\n}").unwrap_err();
+    fn nested_with_lines() {
+        let (v, _) = parse("{\n \"a\": [1,\n 2],\n \"b\": {}\n}");
+        assert_eq!((v.line, v.end), (1, 5));
+        let Kind::Object(f) = v.kind else { panic!() };
+        assert_eq!(f[0].0, "a");
+        assert_eq!((f[0].1, f[0].2.line, f[0].2.end), (2, 2, 3));
+        assert_eq!(f[1].2.line, 4);
+    }
+
+    #[test]
+    fn errors_name_line_and_keep_what_was_read() {
+        let (v, e) = parse("{\n\"a\": 1,\n}");
         assert_eq!(
             e,
-            ParseError {
+            Some(ParseError {
                 error: SyntaxError::UnexpectedChar,
                 line: 3
-            }
+            })
         );
-        assert_eq!(parse("1.5").unwrap_err().error, SyntaxError::BadNumber);
-        assert_eq!(parse("1e3").unwrap_err().error, SyntaxError::BadNumber);
-        assert_eq!(parse("01").unwrap_err().error, SyntaxError::BadNumber);
-        assert_eq!(
-            parse("99999999999999999999").unwrap_err().error,
-            SyntaxError::BadNumber
-        );
-        assert_eq!(parse("[1] x").unwrap_err().error, SyntaxError::TrailingData);
-        assert_eq!(
-            parse("{\"a\":1,\"a\":2}").unwrap_err().error,
-            SyntaxError::DuplicateKey
-        );
-        assert_eq!(parse("\"a\nb\"").unwrap_err().error, SyntaxError::BadString);
-        assert_eq!(
-            parse("\"\\ud800\"").unwrap_err().error,
-            SyntaxError::BadString
-        );
-        assert_eq!(parse("[").unwrap_err().error, SyntaxError::UnexpectedEnd);
-        assert_eq!(parse("").unwrap_err().error, SyntaxError::UnexpectedEnd);
-        assert_eq!(parse("tru").unwrap_err().error, SyntaxError::UnexpectedChar);
-        assert_eq!(
-            parse(&"[".repeat(100)).unwrap_err().error,
-            SyntaxError::TooDeep
-        );
+        let Kind::Object(f) = v.kind else { panic!() };
+        assert_eq!(f.len(), 1);
+        assert_eq!(v.end, 3);
+        assert_eq!(error("01"), SyntaxError::BadNumber);
+        assert_eq!(error("1."), SyntaxError::BadNumber);
+        assert_eq!(error("1e"), SyntaxError::BadNumber);
+        assert_eq!(error("[1] x"), SyntaxError::TrailingData);
+        assert_eq!(error("\"a\nb\""), SyntaxError::BadString);
+        // A raw line break is counted on the next line, as serde_json counts it.
+        assert_eq!(parse("\"a\nb\"").1.unwrap().line, 2);
+        assert_eq!(error("\"\\ud800\""), SyntaxError::BadString);
+        assert_eq!(error("["), SyntaxError::UnexpectedEnd);
+        assert_eq!(error(""), SyntaxError::UnexpectedEnd);
+        assert_eq!(error("tru"), SyntaxError::UnexpectedEnd);
+        assert_eq!(error("trux"), SyntaxError::UnexpectedChar);
+        // As in serde_json, the wrong byte is read first: a line break counts.
+        assert_eq!(parse("[tru\ne]").1.unwrap().line, 2);
+        assert_eq!(error(&"[".repeat(100)), SyntaxError::TooDeep);
+    }
+
+    #[test]
+    fn duplicate_keys_are_left_to_the_reader() {
+        let Kind::Object(f) = kind("{\"a\":1,\"a\":2}") else {
+            panic!()
+        };
+        assert_eq!(f.len(), 2);
     }
 
     #[test]

@@ -22,8 +22,6 @@ pub mod i18n;
 pub mod json;
 #[cfg(feature = "policy")]
 pub mod policy;
-#[cfg(not(target_arch = "wasm32"))]
-pub mod schema;
 pub mod text;
 pub mod ui;
 

@@ -152,7 +152,7 @@ pub fn preferences(config: &Config, view: View, choices: &Choices) -> String {
         .button("reject-all", Msg::RejectAll, "")
         .raw("</div>");
     for c in &config.categories {
-        let locked = c.required || (view.gpc && c.gpc);
+        let locked = c.required || (view.gpc && c.gpc());
         o.raw("<section class=\"doui-cat\"><div class=\"doui-row\">")
             .checkbox(&c.id, choices.get(&c.id) == Some(true), locked, "doui-d-")
             .raw("<label class=\"doui-cat-title\" for=\"doui-c-")
@@ -691,7 +691,7 @@ mod tests {
         assert!(Config::from_json(&bad)
             .unwrap_err()
             .describe()
-            .contains("policyUrl: expected an http(s) URL"));
+            .contains("policyUrl.en: expected an http(s) URL"));
     }
 
     #[test]

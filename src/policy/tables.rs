@@ -209,7 +209,7 @@ fn transmission_table(config: &Config, categories: &[&Category], lang: Lang) -> 
                 out.push_str("<tr><td>");
                 link_or_text(
                     &mut out,
-                    tx.recipient.get(lang),
+                    &tx.recipient(s, lang),
                     tx.recipient_url.as_deref(),
                     t(Msg::NewTab),
                 );
