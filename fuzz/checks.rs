@@ -154,7 +154,23 @@ fn check_choices(config: &Config, choices: &Choices) {
 /// consent through the cookie, and everything built from it must be safe HTML.
 pub fn config(data: &[u8]) {
     let s = String::from_utf8_lossy(data);
-    let config = match Config::from_json(&s) {
+    // The banner's small reader and the serde reader: the same verdict, the
+    // same config, the same line (as tests/config_readers.rs checks on fixed sets).
+    let small = doui::config::reader::read(&s);
+    let serde = doui::config::de::read(&s);
+    match (&small, &serde) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "the readers build different configs"),
+        (Err(a), Err(b)) => assert_eq!(
+            a.line,
+            b.line,
+            "refused on different lines: small `{}`, serde `{}`",
+            a.describe(),
+            b.describe()
+        ),
+        (Ok(_), Err(b)) => panic!("only serde refuses: {}", b.describe()),
+        (Err(a), Ok(_)) => panic!("only the small reader refuses: {}", a.describe()),
+    }
+    let config = match serde {
         Ok(c) => c,
         Err(e) => {
             let d = e.describe();

@@ -372,16 +372,20 @@ test('a receipt the server refuses is logged with its reason and not kept', asyn
   assert.deepEqual(await history(id, 0), []);
 });
 
-test('a mistake in receipts stops receipts, not the banner, and says where it is', async () => {
+test('a mistake in receipts is refused like any config mistake: the banner fails closed and says where it is', async () => {
+  // One config, one verdict: the banner, the policy module, `doui check`, the
+  // schema and the server all refuse it (a receipt in clear would leak the proof).
   serveConfig((c) => ({ ...c, receipts: { url: `http://receipts.example.jp:${env.receiptsPort}/v1/receipts` } }));
   const page = await open(env.origin + '/');
-  await page.getByRole('button', { name: 'すべて同意する' }).click();
-  assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), true, 'the banner works');
+  await page.evaluate(() => window.doui.ready);
   const end = Date.now() + 15_000;
   while (!page.errors.length && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-  assert.match(page.errors.join('\n'), /doui: no receipt of choice [\w-]{22}: config line \d+: receipts\.url: expected an https URL/);
+  assert.match(page.errors.join('\n'), /^doui: config line \d+: receipts\.url: expected an https URL/);
+  assert.equal(await page.locator('.doui-banner').count(), 0, 'no banner');
+  assert.equal(await page.evaluate(() => window.doui.accepted('analytics')), false, 'nothing allowed');
   await networkQuiet(page);
   assert.ok(!page.requests.some((r) => r.method === 'POST'), 'nothing posted');
+  assert.ok(!page.requests.some((r) => /doui-receipts/.test(r.url)), 'no receipts code');
 });
 
 test('without receipts in the config, no receipts code is loaded and nothing is sent', async () => {
