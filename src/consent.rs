@@ -15,8 +15,8 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::config::Config;
-use crate::text::{push_uint, split_ascii, split_once_ascii};
+use crate::config::{is_id, Config};
+use crate::text::{parse_uint, push_uint, split_ascii, split_once_ascii};
 
 /// The cookie format this code writes and reads.
 pub const FORMAT_VERSION: &str = "1";
@@ -138,21 +138,6 @@ pub fn consent_id(bytes: &[u8; 16]) -> String {
         out.push(B64[((acc << (6 - bits)) & 63) as usize] as char);
     }
     out
-}
-
-fn parse_uint(s: &str, max_len: usize) -> Option<u64> {
-    if s.is_empty() || s.len() > max_len || (s.len() > 1 && s.starts_with('0')) {
-        return None;
-    }
-    s.bytes().try_fold(0u64, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + (b - b'0') as u64)
-    })
-}
-
-fn is_id(s: &str) -> bool {
-    let mut b = s.bytes();
-    b.next().is_some_and(|c| c.is_ascii_lowercase())
-        && b.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'_')
 }
 
 impl ConsentRecord {

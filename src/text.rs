@@ -136,3 +136,15 @@ mod tests {
         }
     }
 }
+
+/// A whole number written in at most `max_len` digits without a leading zero
+/// (`0` itself is fine): the one number rule of the consent cookie and of
+/// cookie lifetimes in the config.
+pub fn parse_uint(s: &str, max_len: usize) -> Option<u64> {
+    if s.is_empty() || s.len() > max_len || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + (b - b'0') as u64)
+    })
+}

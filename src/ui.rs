@@ -557,8 +557,45 @@ mod shown {
 mod tests {
     use super::*;
 
+    /// A site of these tests' own, so that editing the demo site leaves them alone.
+    const SITE: &str = r#"{
+  "revision": 1,
+  "siteName": { "ja": "doui デモブログ", "en": "doui demo blog" },
+  "operator": { "ja": "Example 株式会社", "en": "Example K.K." },
+  "policyUrl": { "ja": "/privacy.html", "en": "/en/privacy.html" },
+  "categories": [
+    { "id": "necessary", "required": true,
+      "title": { "ja": "必須", "en": "Strictly necessary" }, "description": "d",
+      "services": [
+        { "id": "consent", "name": "Cookie choices", "provider": "This site", "purpose": "p",
+          "cookies": [ { "name": "doui_consent", "lifetime": "182d" } ] },
+        { "id": "login", "name": "Login", "provider": "This site", "purpose": "p",
+          "cookies": [ { "name": "wordpress_logged_in_*", "lifetime": "2d" } ] } ] },
+    { "id": "preferences", "title": { "ja": "機能・設定の記憶", "en": "Preferences" },
+      "description": "d",
+      "services": [ { "id": "comments", "name": "Comments", "provider": "This site",
+        "purpose": "p", "cookies": [ { "name": "comment_author_*", "lifetime": "1y" } ] } ] },
+    { "id": "analytics", "title": { "ja": "アクセス解析", "en": "Analytics" }, "description": "d",
+      "services": [ { "id": "google-analytics",
+        "name": { "ja": "Google アナリティクス", "en": "Google Analytics" },
+        "provider": "Google LLC", "purpose": "p",
+        "country": { "ja": "アメリカ合衆国", "en": "United States" },
+        "privacyUrl": "https://policies.google.com/privacy",
+        "cookies": [ { "name": "_ga", "lifetime": "13mo" } ] } ] },
+    { "id": "advertising",
+      "title": { "ja": "広告・ウェブビーコン", "en": "Advertising and web beacons" },
+      "description": "d",
+      "services": [ { "id": "ad-beacon", "name": "Beacon", "provider": "Example Ads",
+        "purpose": "p", "cookies": [ { "name": "exads_uid", "lifetime": "13mo" } ] } ] },
+    { "id": "embeds", "title": { "ja": "埋め込みコンテンツ", "en": "Embedded content" },
+      "description": "d",
+      "services": [ { "id": "youtube", "name": "YouTube", "provider": "Google LLC",
+        "purpose": "p", "cookies": [ { "name": "YSC", "lifetime": "session" } ] } ] }
+  ]
+}"#;
+
     fn config() -> Config {
-        Config::from_json(include_str!("../www/doui-config.json")).unwrap()
+        Config::from_json(SITE).unwrap()
     }
 
     const JA: View = View {
@@ -610,7 +647,7 @@ mod tests {
             en.contains("<p class=\"doui-site\">doui demo blog<br>Operated by Example K.K.</p>"),
             "{en}"
         );
-        let json = include_str!("../www/doui-config.json").replace(
+        let json = SITE.replace(
             "\"siteName\": { \"ja\": \"doui デモブログ\", \"en\": \"doui demo blog\" },",
             "",
         );
@@ -679,15 +716,14 @@ mod tests {
         assert!(placeholder(&c, Lang::En, "youtube").contains("<a href=\"/en/privacy.html\">"));
         assert!(placeholder(&c, Lang::Ja, "youtube").contains("<a href=\"/privacy.html\">"));
         // One URL for every language is still a policy URL.
-        let json = include_str!("../www/doui-config.json").replace(
+        let json = SITE.replace(
             "{ \"ja\": \"/privacy.html\", \"en\": \"/en/privacy.html\" }",
             "\"/privacy.html\"",
         );
         assert!(
             banner(&Config::from_json(&json).unwrap(), en).contains("<a href=\"/privacy.html\">")
         );
-        let bad = include_str!("../www/doui-config.json")
-            .replace("\"/en/privacy.html\"", "\"javascript:x\"");
+        let bad = SITE.replace("\"/en/privacy.html\"", "\"javascript:x\"");
         assert!(Config::from_json(&bad)
             .unwrap_err()
             .describe()
@@ -788,7 +824,7 @@ mod tests {
 
     #[test]
     fn config_text_is_escaped() {
-        let json = include_str!("../www/doui-config.json")
+        let json = SITE
             .replace("\"doui デモブログ\"", "\"<img src=x onerror=alert(1)>\"")
             .replace("\"Google LLC\"", "\"\\\"><script>alert(1)</script>\"");
         let c = Config::from_json(&json).unwrap();
@@ -799,7 +835,7 @@ mod tests {
 
     #[test]
     fn texts_can_be_overridden() {
-        let json = include_str!("../www/doui-config.json").replace(
+        let json = SITE.replace(
             "\"revision\": 1,",
             "\"revision\": 1, \"texts\": {\"ja\": {\"acceptAll\": \"同意して閉じる\"}},",
         );

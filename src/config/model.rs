@@ -11,6 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::i18n::{Lang, Msg, Unit};
+use crate::text::parse_uint;
 
 /// The longest consent lifetime a config may ask for, in days (13 months, the
 /// ceiling regulators accept and about what browsers cap cookies at).
@@ -604,10 +605,7 @@ impl Lifetime {
         }
         let split = s.bytes().position(|b| !b.is_ascii_digit())?;
         let (num, unit) = (s.get(..split)?, s.get(split..)?);
-        if num.is_empty() || num.len() > 6 || (num.len() > 1 && num.starts_with('0')) {
-            return None;
-        }
-        let n: u32 = num.parse().ok()?;
+        let n = parse_uint(num, 6)? as u32;
         let unit = match unit {
             "s" => Unit::Second,
             "min" => Unit::Minute,
