@@ -19,7 +19,9 @@ pub struct Value {
     /// 1-based line of the value's first character.
     pub line: u32,
     /// Line of an object's or array's closing bracket (where serde_json reports
-    /// what is missing from it); of the value's first character otherwise.
+    /// what is missing from it). For a scalar, its own line, or the line of the
+    /// syntax error that cut it short: serde_json reads a scalar before judging
+    /// it, so it reports that error, never the scalar.
     pub end: u32,
     /// The value itself.
     pub kind: Kind,
@@ -149,7 +151,7 @@ impl Reader<'_> {
             };
         }
         self.ws();
-        let mut line = self.line;
+        let line = self.line;
         let kind = match self.peek() {
             b'{' => {
                 self.i += 1;
@@ -209,17 +211,8 @@ impl Reader<'_> {
                 Kind::Null
             }
         };
-        // A scalar cut short by an error is not a value: put it on the error's
-        // line, so that no rule reports it before the error (serde_json, which
-        // reads as it goes, reports the error).
-        if let (
-            Some(e),
-            Kind::Null | Kind::Bool(_) | Kind::Int(_) | Kind::Fraction | Kind::Str(_),
-        ) = (self.error, &kind)
-        {
-            line = e.line;
-        }
-        // Closed, or where reading stopped.
+        // Closed, or where reading stopped: for a scalar cut short by an error,
+        // the error's line (see `Value::end`).
         let end = self.error.map_or(self.line, |e| e.line);
         Value { line, end, kind }
     }

@@ -67,6 +67,17 @@ fn line_at(mut v: &Value, path: &[String]) -> u32 {
     v.line
 }
 
+/// Where serde_json reports a refusal of value `v`: an object or array where
+/// it starts (it refuses one before entering it), a scalar where it ends (it
+/// reads one before judging it, so a scalar cut short by a syntax error is
+/// reported as that error, on that line).
+fn at(v: &Value) -> u32 {
+    match v.kind {
+        Kind::Object(_) | Kind::Array(_) => v.line,
+        _ => v.end,
+    }
+}
+
 /// Whether errors carry their field path. The banner module only needs to know
 /// that a config is invalid (and where: the line); the full message comes from
 /// the policy module, fetched only then, which keeps the critical path smaller.
@@ -112,9 +123,9 @@ impl Reader {
         });
     }
 
-    /// Records `problem` at value `v`.
+    /// Records `problem` at value `v` (see [`at`]).
     fn fail(&mut self, v: &Value, problem: Problem) {
-        self.fail_line(v.line, problem);
+        self.fail_line(at(v), problem);
     }
 
     /// Records `problem` at field `key`, on `line`.
@@ -220,7 +231,7 @@ impl Reader {
         if let Kind::Bool(b) = v.kind {
             return Some(b);
         }
-        self.fail_key(key, v.line, Problem::ExpectedBool);
+        self.fail_key(key, at(v), Problem::ExpectedBool);
         None
     }
 
@@ -231,7 +242,7 @@ impl Reader {
             Kind::Int(_) => problem,
             _ => Problem::ExpectedNumber,
         };
-        self.fail_key(key, v.line, problem);
+        self.fail_key(key, at(v), problem);
         min
     }
 
@@ -368,7 +379,7 @@ impl Reader {
         // Only for editors: its value means nothing to doui, but it is a string.
         if let Some(sv) = opt(o, "$schema") {
             if !matches!(sv.kind, Kind::Str(_)) {
-                self.fail_key("$schema", sv.line, Problem::ExpectedString);
+                self.fail_key("$schema", at(sv), Problem::ExpectedString);
             }
         }
         let revision = match self.required(v, o, "revision") {
@@ -381,7 +392,7 @@ impl Reader {
                 Kind::Str(s) if s == "ja" => Some(Lang::Ja),
                 Kind::Str(s) if s == "en" => Some(Lang::En),
                 _ => {
-                    self.fail_key("lang", lv.line, Problem::UnknownLang);
+                    self.fail_key("lang", at(lv), Problem::UnknownLang);
                     None
                 }
             },
@@ -424,11 +435,7 @@ impl Reader {
                 None | Some("basic") | Some("") => false,
                 Some("advanced") => true,
                 Some(_) => {
-                    self.fail_key(
-                        "mode",
-                        get(mo, "mode").map_or(0, |m| m.line),
-                        Problem::BadMode,
-                    );
+                    self.fail_key("mode", get(mo, "mode").map_or(0, at), Problem::BadMode);
                     false
                 }
             };
@@ -581,11 +588,7 @@ impl Reader {
             None | Some("first") | Some("") => Party::First,
             Some("third") => Party::Third,
             Some(_) => {
-                self.fail_key(
-                    "party",
-                    get(o, "party").map_or(0, |p| p.line),
-                    Problem::BadParty,
-                );
+                self.fail_key("party", get(o, "party").map_or(0, at), Problem::BadParty);
                 Party::First
             }
         };

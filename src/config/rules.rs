@@ -104,14 +104,16 @@ pub fn is_receipts_url(s: &str) -> bool {
         return !authority.iter().any(|&b| b == b'@');
     }
     // This machine by name or address, then nothing or `:` and a port.
-    [&b"localhost"[..], b"127.0.0.1", b"[::1]"].iter().any(|host| {
-        authority.strip_prefix(*host).is_some_and(|port| {
-            port.is_empty()
-                || port
-                    .strip_prefix(b":")
-                    .is_some_and(|digits| digits.iter().all(u8::is_ascii_digit))
+    [&b"localhost"[..], b"127.0.0.1", b"[::1]"]
+        .iter()
+        .any(|host| {
+            authority.strip_prefix(*host).is_some_and(|port| {
+                port.is_empty()
+                    || port
+                        .strip_prefix(b":")
+                        .is_some_and(|digits| digits.iter().all(u8::is_ascii_digit))
+            })
         })
-    })
 }
 
 /// A cookie `Path`: starts with `/`, no spaces, `;`, `,` or control characters.
