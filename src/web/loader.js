@@ -11,7 +11,7 @@
 
 // Only static property reads of the glue's namespace (wasm.x), never the
 // namespace as a value: so the bundler leaves out the glue nothing calls.
-import init, * as wasm from '../../target/bindgen/doui.js';
+import * as wasm from '../../target/bindgen/doui.js';
 import * as banner from './banner.js';
 import { startGate } from './gate.js';
 
@@ -52,8 +52,21 @@ addEventListener('load', () => {
 });
 
 let started = false;
-const ready = Promise.all([init({ module_or_path: new URL('./doui_bg.wasm', import.meta.url) }), configJson()])
-  .then(([, config]) => {
+/**
+ * Compiles the banner module from its response: while it downloads when it is
+ * served as application/wasm, else (with a warning) once it has. The glue's
+ * own loader does the same with more code; its initSync instantiates the
+ * compiled module.
+ */
+function compile(res) {
+  if (!res.ok) throw new Error(`${res.url} answered ${res.status}`);
+  if (res.headers.get('content-type') === 'application/wasm') return WebAssembly.compileStreaming(res);
+  console.warn('doui: serve .wasm files as application/wasm');
+  return res.arrayBuffer().then(WebAssembly.compile);
+}
+const ready = Promise.all([fetch(new URL('./doui_bg.wasm', import.meta.url)).then(compile), configJson()])
+  .then(([module, config]) => {
+    wasm.initSync({ module });
     started = banner.startBanner(config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
     // A prerendered banner nothing can answer goes: nothing non-essential runs.
     if (!started) return banner.prerendered()?.remove();
