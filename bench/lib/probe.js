@@ -46,8 +46,6 @@
     const original = WebAssembly[name];
     if (original) WebAssembly[name] = (...args) => original.apply(WebAssembly, args).then(keep);
   }
-  // doui.js compiles its module itself and instantiates it with `new WebAssembly.Instance`.
-  WebAssembly.Instance = new Proxy(WebAssembly.Instance, { construct: (target, args) => keep(Reflect.construct(target, args)) });
   window.__benchWasmMemory = () => memories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
 
   try {
