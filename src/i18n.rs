@@ -55,8 +55,33 @@ pub fn negotiate<'a>(
         .unwrap_or(Lang::Ja)
 }
 
+/// Whether this build carries the built-in texts only a policy shows (marked
+/// `policy` below): the banner module, which never renders a policy, leaves
+/// them out; its config reader still knows their names.
+const POLICY_TEXTS: bool = cfg!(not(all(target_arch = "wasm32", not(feature = "policy"))));
+
+macro_rules! builtin {
+    ($text:literal) => {
+        $text
+    };
+    ($text:literal policy) => {
+        if POLICY_TEXTS {
+            $text
+        } else {
+            ""
+        }
+    };
+}
+
+#[cfg(test)]
+macro_rules! marked {
+    (policy, $msg:expr) => {
+        $msg
+    };
+}
+
 macro_rules! messages {
-    ($($key:ident = $name:literal, $ja:literal, $en:literal;)*) => {
+    ($($key:ident = $name:literal, $ja:literal, $en:literal $($only:ident)?;)*) => {
         /// A user-visible string, overridable in the config under `texts.<lang>.<name>`.
         #[derive(Debug, Clone, Copy, PartialEq, Eq)]
         #[allow(missing_docs)]
@@ -76,8 +101,8 @@ macro_rules! messages {
             pub fn builtin(self, lang: Lang) -> &'static str {
                 // Two tables indexed by the message, not a match: the banner
                 // module's size then does not depend on which messages it uses.
-                const JA: [&str; Msg::ALL.len()] = [$($ja,)*];
-                const EN: [&str; Msg::ALL.len()] = [$($en,)*];
+                const JA: [&str; Msg::ALL.len()] = [$(builtin!($ja $($only)?),)*];
+                const EN: [&str; Msg::ALL.len()] = [$(builtin!($en $($only)?),)*];
                 let table = match lang {
                     Lang::Ja => &JA,
                     Lang::En => &EN,
@@ -89,6 +114,10 @@ macro_rules! messages {
             pub fn from_name(name: &str) -> Option<Msg> {
                 Msg::ALL.iter().copied().find(|m| m.name() == name)
             }
+
+            /// The messages only a policy shows (see [`POLICY_TEXTS`]).
+            #[cfg(test)]
+            const POLICY_ONLY: &'static [Msg] = &[$($(marked!($only, Msg::$key),)?)*];
         }
     };
 }
@@ -134,22 +163,22 @@ messages! {
         "取り消した項目のうち、このページですでに動いているものは、再読み込みすると止まります。",
         "Some of what you withdrew is already running on this page; it stops when you reload the page.";
     Reload = "reload", "再読み込み", "Reload";
-    TocTitle = "tocTitle", "目次", "Contents";
-    PolicyVersion = "policyVersion", "版", "Version";
-    Effective = "effective", "施行日", "Effective";
-    Revised = "revised", "改定日", "Revised";
+    TocTitle = "tocTitle", "目次", "Contents" policy;
+    PolicyVersion = "policyVersion", "版", "Version" policy;
+    Effective = "effective", "施行日", "Effective" policy;
+    Revised = "revised", "改定日", "Revised" policy;
     NewTab = "newTab", "（新しいタブで開きます）", " (opens in a new tab)";
-    ColService = "colService", "サービス", "Service";
-    ColCookie = "colCookie", "Cookie名", "Cookie";
-    ColLifetime = "colLifetime", "保存期間", "Lifetime";
-    ColParty = "colParty", "種類", "Type";
-    FirstParty = "firstParty", "ファーストパーティ", "First party";
-    ThirdParty = "thirdParty", "サードパーティ", "Third party";
-    TransmissionsCaption = "transmissionsCaption", "外部送信の一覧", "Information sent to other parties";
-    ColData = "colData", "送信される情報", "Information sent";
-    ColRecipient = "colRecipient", "送信先", "Recipient";
-    ColPurposeSite = "colPurposeSite", "当サイトの利用目的", "Our purpose";
-    ColPurposeRecipient = "colPurposeRecipient", "送信先での利用目的", "Recipient's purpose";
+    ColService = "colService", "サービス", "Service" policy;
+    ColCookie = "colCookie", "Cookie名", "Cookie" policy;
+    ColLifetime = "colLifetime", "保存期間", "Lifetime" policy;
+    ColParty = "colParty", "種類", "Type" policy;
+    FirstParty = "firstParty", "ファーストパーティ", "First party" policy;
+    ThirdParty = "thirdParty", "サードパーティ", "Third party" policy;
+    TransmissionsCaption = "transmissionsCaption", "外部送信の一覧", "Information sent to other parties" policy;
+    ColData = "colData", "送信される情報", "Information sent" policy;
+    ColRecipient = "colRecipient", "送信先", "Recipient" policy;
+    ColPurposeSite = "colPurposeSite", "当サイトの利用目的", "Our purpose" policy;
+    ColPurposeRecipient = "colPurposeRecipient", "送信先での利用目的", "Recipient's purpose" policy;
     UntilClosed = "untilClosed", "ブラウザーを閉じるまで", "Until the browser is closed";
 }
 
@@ -281,6 +310,32 @@ mod tests {
             }
             for lang in Lang::ALL {
                 assert!(!a.builtin(lang).is_empty());
+            }
+        }
+    }
+
+    /// The banner module has no built-in text for these: nothing it builds may show one.
+    #[test]
+    fn the_banner_shows_no_policy_only_message() {
+        let banner_sources = [
+            include_str!("ui.rs"),
+            include_str!("gate.rs"),
+            include_str!("consent.rs"),
+            include_str!("web/banner.rs"),
+        ];
+        assert!(Msg::POLICY_ONLY.contains(&Msg::TocTitle));
+        assert!(!Msg::POLICY_ONLY.contains(&Msg::NewTab));
+        for m in Msg::POLICY_ONLY {
+            let used = alloc::format!("Msg::{m:?}");
+            for source in banner_sources {
+                // Followed by a non-identifier character, so that `Msg::Col` is not `Msg::ColData`.
+                let whole = source.match_indices(&used).any(|(i, _)| {
+                    !source[i + used.len()..].starts_with(|c: char| c.is_alphanumeric())
+                });
+                assert!(
+                    !whole,
+                    "{used} is shown by the banner module, which lacks its text"
+                );
             }
         }
     }

@@ -3,7 +3,7 @@
 // module (`banner.rs`); this file puts its markup into the document, moves
 // focus, keeps Tab inside the preferences, writes cookies and dispatches events.
 
-import * as w from '../../target/bindgen/doui.js'; // the banner module's exports
+import * as w from './abi.js'; // the banner module's exports
 import { PENDING } from './receipts-pending.js';
 
 // The codes of its exports, generated from src/contract.rs (inlined by the bundler).
@@ -34,7 +34,7 @@ function writeCookie(line) {
 }
 
 const now = () => Date.now() / 1000;
-const random = () => crypto.getRandomValues(new Uint8Array(16));
+const random = () => crypto.getRandomValues(new Uint32Array(4));
 const find = (selector) => root.querySelector(selector);
 const dialog = () => find('dialog.doui-prefs');
 const emit = (type, detail) => document.dispatchEvent(new CustomEvent(type, { detail }));

@@ -7,12 +7,12 @@
 //! This file is the contract at the wasm boundary: every export is here, and
 //! its doc comment says what it takes and returns. The numeric codes they use
 //! are `crate::contract`'s, which the page side imports from the generated
-//! `contract.js` (see docs/architecture.md, "The wasm boundary").
+//! `contract.js` (see docs/architecture.md, "The wasm boundary"). `abi.rs`
+//! exports them from the module under the same names, in camelCase, and
+//! `abi.js` calls them from the page.
 
 use alloc::string::String;
 use core::cell::RefCell;
-
-use wasm_bindgen::prelude::*;
 
 use crate::config::Config;
 use crate::consent::{consent_id, cookie_string, detail_json, find_cookie, Choices, ConsentRecord};
@@ -75,7 +75,6 @@ fn stored_record(
 /// [`HTTPS`], [`COOKIES`] and [`GPC`]; `host` and `path` locate the page for cookie
 /// deletion. Returns an empty string, or the line where the config is invalid
 /// (then nothing non-essential is ever allowed).
-#[wasm_bindgen]
 #[allow(clippy::too_many_arguments)]
 pub fn start(
     config_json: &str,
@@ -137,7 +136,6 @@ pub fn start(
 /// refused by `decide` with [`KEEP`]), and the config's [`REOPEN`],
 /// [`ADS_DATA_REDACTION`] and [`URL_PASSTHROUGH`], and [`REBUILD`] (this
 /// browser's banner differs from a prerendered one). 0 before `start`.
-#[wasm_bindgen]
 pub fn state() -> u32 {
     with_app(|app| {
         (app.record.is_some() as u32 * CHOICE)
@@ -151,7 +149,6 @@ pub fn state() -> u32 {
 
 /// The banner root's content: slots for the banner and the preferences, the
 /// status and notice regions, and the reopen button.
-#[wasm_bindgen]
 pub fn shell() -> String {
     with_app(|app| ui::shell(&app.config, app.view.lang, ""))
 }
@@ -159,19 +156,16 @@ pub fn shell() -> String {
 /// The key a prerendered banner root (`data-doui-snippet`) must carry to be
 /// taken over as it is (see `ui::snippet_key`): `<revision>.<lang>.<hash>`,
 /// which also gives the page the language shown (one export instead of two).
-#[wasm_bindgen(js_name = snippetKey)]
 pub fn snippet_key() -> String {
     with_app(|app| ui::snippet_key(&app.config, app.view.lang))
 }
 
 /// The first-layer banner's markup.
-#[wasm_bindgen(js_name = bannerHtml)]
 pub fn banner_html() -> String {
     with_app(|app| ui::banner(&app.config, app.view))
 }
 
 /// The preferences dialog's markup, its switches set from the choice in force.
-#[wasm_bindgen(js_name = preferencesHtml)]
 pub fn preferences_html() -> String {
     with_app(|app| {
         app.draft = current(app);
@@ -189,7 +183,6 @@ fn current(app: &App) -> Choices {
 /// switch's state, one character each in the order of the preferences' inputs
 /// (`data-doui-item`, document order: each category, then its services):
 /// [`OFF`], [`ON`], or [`MIXED`] for a category with only some services on.
-#[wasm_bindgen]
 pub fn switches(id: &str, on: bool) -> String {
     with_app(|app| {
         if !id.is_empty() {
@@ -221,7 +214,6 @@ pub fn switches(id: &str, on: bool) -> String {
 /// `crypto.getRandomValues` for the consent id; `now` is Unix seconds. Returns
 /// the `document.cookie` line that stores it, or an empty string for an id the
 /// config does not have.
-#[wasm_bindgen]
 pub fn decide(kind: u32, id: &str, on: bool, random: &[u8], now: f64) -> String {
     with_app(|app| {
         let mut choices = match kind {
@@ -276,7 +268,6 @@ pub fn decide(kind: u32, id: &str, on: bool, random: &[u8], now: f64) -> String 
 /// `document.cookie` read back, empty if it threw) and returns the status
 /// message to announce: saved, or kept for this page view only (and from then
 /// on the banner also says that this browser does not store cookies).
-#[wasm_bindgen]
 pub fn confirm(cookies: &str) -> String {
     with_app(|app| {
         let kept = find_cookie(cookies, &app.config.cookie.name)
@@ -291,7 +282,6 @@ pub fn confirm(cookies: &str) -> String {
 
 /// `document.cookie` lines (separated by newlines) that delete the cookies of
 /// refused services, given the cookies visible now. Empty before a choice.
-#[wasm_bindgen]
 pub fn deletions(cookies: &str) -> String {
     with_app(|app| {
         let Some(record) = &app.record else {
@@ -302,7 +292,6 @@ pub fn deletions(cookies: &str) -> String {
 }
 
 /// `gtag('consent', 'update', …)` arguments as JSON; empty before a choice.
-#[wasm_bindgen(js_name = consentMode)]
 pub fn consent_mode() -> String {
     with_app(|app| {
         app.record
@@ -314,7 +303,6 @@ pub fn consent_mode() -> String {
 
 /// Another tab stored a new choice (`cookies` is `document.cookie`): adopts it
 /// and returns whether anything changed.
-#[wasm_bindgen]
 pub fn resync(cookies: &str, now: f64) -> bool {
     with_app(|app| {
         let Some((record, _)) = stored_record(&app.config, cookies, now as u64, app.view.gpc)
@@ -331,7 +319,6 @@ pub fn resync(cookies: &str, now: f64) -> bool {
 
 /// Whether a category or service id is allowed now. False before a choice, for
 /// unknown ids, and whenever anything went wrong: consent fails closed.
-#[wasm_bindgen]
 pub fn accepted(id: &str) -> bool {
     with_app(|app| {
         app.record
@@ -342,7 +329,6 @@ pub fn accepted(id: &str) -> bool {
 }
 
 /// The current decision as JSON (the events' `detail`), or an empty string before any choice.
-#[wasm_bindgen(js_name = consentJson)]
 pub fn consent_json() -> String {
     with_app(|app| {
         app.record
@@ -353,7 +339,6 @@ pub fn consent_json() -> String {
 }
 
 /// Whether content marked `data-consent="<marking>"` may run now (see `gate::allows`).
-#[wasm_bindgen]
 pub fn allows(marking: &str) -> bool {
     with_app(|app| {
         gate::allows(
@@ -365,14 +350,12 @@ pub fn allows(marking: &str) -> bool {
 }
 
 /// The placeholder markup for blocked embedded content with this marking.
-#[wasm_bindgen]
 pub fn placeholder(marking: &str) -> String {
     with_app(|app| ui::placeholder(&app.config, app.view.lang, marking))
 }
 
 /// The notice offering a reload after consent was withdrawn for scripts that
 /// already ran; empty when the config asks to reload at once.
-#[wasm_bindgen(js_name = reloadNotice)]
 pub fn reload_notice() -> String {
     with_app(|app| {
         if app.config.reload_on_withdraw {

@@ -9,9 +9,9 @@
 // and `import('./…')`: bundlers (Vite, webpack 5, Rollup) recognise exactly
 // these forms and copy the files into the app's output.
 
-// Only static property reads of the glue's namespace (wasm.x), never the
-// namespace as a value: so the bundler leaves out the glue nothing calls.
-import init, * as wasm from '../../target/bindgen/doui.js';
+// Only static property reads of the namespace (wasm.x), never the namespace
+// as a value: so the bundler leaves out what nothing calls.
+import * as wasm from './abi.js';
 import * as banner from './banner.js';
 import { startGate } from './gate.js';
 
@@ -52,8 +52,19 @@ addEventListener('load', () => {
 });
 
 let started = false;
-const ready = Promise.all([init({ module_or_path: new URL('./doui_bg.wasm', import.meta.url) }), configJson()])
-  .then(([, config]) => {
+/**
+ * Instantiates the banner module from its response: while it downloads when it
+ * is served as application/wasm, else (with a warning) once it has.
+ */
+function instantiate(res) {
+  if (!res.ok) throw new Error(`${res.url} answered ${res.status}`);
+  if (res.headers.get('content-type') === 'application/wasm') return WebAssembly.instantiateStreaming(res);
+  console.warn('doui: serve .wasm files as application/wasm');
+  return res.arrayBuffer().then(WebAssembly.instantiate);
+}
+const ready = Promise.all([fetch(new URL('./doui_bg.wasm', import.meta.url)).then(instantiate), configJson()])
+  .then(([{ instance }, config]) => {
+    wasm.use(instance);
     started = banner.startBanner(config, (text) => loadPolicyPage().then((p) => p.explainConfig(text)));
     // A prerendered banner nothing can answer goes: nothing non-essential runs.
     if (!started) return banner.prerendered()?.remove();

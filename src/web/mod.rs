@@ -2,6 +2,10 @@
 //! (`banner.js`, `gate.js`); `policy` renders into the DOM through web-sys. Each
 //! is compiled into the build whose feature it belongs to.
 
+// The banner module's own exports over `banner`; the build with `policy` (the
+// browser tests) calls `banner` from Rust.
+#[cfg(all(feature = "banner", not(feature = "policy")))]
+pub mod abi;
 #[cfg(feature = "banner")]
 pub mod banner;
 #[cfg(feature = "policy")]

@@ -17,9 +17,10 @@ const size = (name) => {
 // The goal from the banner issue: below vanilla-cookieconsent's 15.5 KB gzip.
 const GOAL_GZIP = 15 * 1024;
 // Not met yet (see docs/sizes.md): this ceiling keeps the critical path from
-// growing while it is brought down; lower it with every reduction. 28,508 B
-// measured after the contract at the wasm boundary, rounded up to 16 B.
-const CEILING_GZIP = 28_512;
+// growing while it is brought down; lower it with every reduction. 26,430 B
+// measured after the budget work of issue 13 (which asked for at most
+// 27,273 B), every byte saved taken off the ceiling.
+const CEILING_GZIP = 26_430;
 
 test('banner critical path (loader + banner wasm + stylesheet)', () => {
   const parts = Object.fromEntries(['doui.js', 'doui_bg.wasm', 'doui.css'].map((f) => [f, size(f)]));
