@@ -19,8 +19,9 @@ const GOAL_GZIP = 15 * 1024;
 // Not met yet (see docs/sizes.md): this ceiling keeps the critical path from
 // growing while it is brought down; lower it with every reduction. 26,430 B
 // measured after the budget work of issue 13 (which asked for at most
-// 27,273 B), every byte saved taken off the ceiling.
-const CEILING_GZIP = 26_430;
+// 27,273 B), then 27,182 B with one config model in every build (+752 B,
+// docs/sizes.md).
+const CEILING_GZIP = 27_182;
 
 test('banner critical path (loader + banner wasm + stylesheet)', () => {
   const parts = Object.fromEntries(['doui.js', 'doui_bg.wasm', 'doui.css'].map((f) => [f, size(f)]));
