@@ -89,6 +89,18 @@ pub fn rsplit_once_ascii(s: &str, sep: u8) -> Option<(&str, &str)> {
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
+/// A whole number written in at most `max_len` digits without a leading zero
+/// (`0` itself is fine): the one number rule of the consent cookie and of
+/// cookie lifetimes in the config.
+pub fn parse_uint(s: &str, max_len: usize) -> Option<u64> {
+    if s.is_empty() || s.len() > max_len || (s.len() > 1 && s.starts_with('0')) {
+        return None;
+    }
+    s.bytes().try_fold(0u64, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + (b - b'0') as u64)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,16 +147,4 @@ mod tests {
             assert_eq!(rsplit_once_ascii(c, b'/'), c.rsplit_once('/'), "{c:?}");
         }
     }
-}
-
-/// A whole number written in at most `max_len` digits without a leading zero
-/// (`0` itself is fine): the one number rule of the consent cookie and of
-/// cookie lifetimes in the config.
-pub fn parse_uint(s: &str, max_len: usize) -> Option<u64> {
-    if s.is_empty() || s.len() > max_len || (s.len() > 1 && s.starts_with('0')) {
-        return None;
-    }
-    s.bytes().try_fold(0u64, |n, b| {
-        b.is_ascii_digit().then(|| n * 10 + (b - b'0') as u64)
-    })
 }
