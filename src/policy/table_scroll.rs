@@ -30,17 +30,18 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for TableScroll<'a, I> {
         if self.next.is_some() {
             return self.next.take();
         }
-        let event = self.events.next()?;
+        // Handed on as it came, not unwrapped and wrapped again: no copy of the event.
+        let event = self.events.next();
         match event {
-            Event::Start(Tag::Table(_)) => {
-                self.next = Some(event);
+            Some(Event::Start(Tag::Table(_))) => {
+                self.next = event;
                 Some(Event::Html(OPEN.into()))
             }
-            Event::End(TagEnd::Table) => {
+            Some(Event::End(TagEnd::Table)) => {
                 self.next = Some(Event::Html("</div>".into()));
-                Some(event)
+                event
             }
-            _ => Some(event),
+            _ => event,
         }
     }
 }
