@@ -115,13 +115,16 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Links<I> {
             let event = self.events.next();
             // Anything but a link or an image is handed on as it came, without
             // unwrapping it: no copy of the event.
-            let Some(
-                event @ (Event::Start(Tag::Link { .. } | Tag::Image { .. })
-                | Event::End(TagEnd::Link | TagEnd::Image)),
-            ) = event
-            else {
+            if !matches!(
+                event,
+                Some(
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                        | Event::End(TagEnd::Link | TagEnd::Image)
+                )
+            ) {
                 return event;
-            };
+            }
+            let event = event?;
             match event {
                 Event::Start(Tag::Link {
                     link_type,
