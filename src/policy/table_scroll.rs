@@ -32,17 +32,14 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for TableScroll<'a, I> {
         }
         // Handed on as it came, not unwrapped and wrapped again: no copy of the event.
         let event = self.events.next();
-        match event {
-            Some(Event::Start(Tag::Table(_))) => {
-                self.next = event;
-                Some(Event::Html(OPEN.into()))
-            }
-            Some(Event::End(TagEnd::Table)) => {
-                self.next = Some(Event::Html("</div>".into()));
-                event
-            }
-            _ => event,
+        if matches!(event, Some(Event::Start(Tag::Table(_)))) {
+            self.next = event;
+            return Some(Event::Html(OPEN.into()));
         }
+        if matches!(event, Some(Event::End(TagEnd::Table))) {
+            self.next = Some(Event::Html("</div>".into()));
+        }
+        event
     }
 }
 
