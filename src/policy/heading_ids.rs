@@ -90,14 +90,15 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, '_, I> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        let mut event = self.events.next()?;
+        // Looked at where it lies and handed on as it came: no copy of the event.
+        let mut event = self.events.next();
         match &mut event {
-            Event::Text(t) | Event::Code(t) if self.in_heading => {
+            Some(Event::Text(t) | Event::Code(t)) if self.in_heading => {
                 if let Some(h) = self.headings.last_mut() {
                     h.text.push_str(t);
                 }
             }
-            Event::Start(Tag::Heading { level, id, .. }) => {
+            Some(Event::Start(Tag::Heading { level, id, .. })) => {
                 self.in_heading = true;
                 self.headings.push(Seen {
                     level: *level as u8,
@@ -106,13 +107,13 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for HeadingIds<'a, '_, I> {
                     at: self.written.get(),
                 });
             }
-            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
-            Event::FootnoteReference(name) | Event::Start(Tag::FootnoteDefinition(name)) => {
+            Some(Event::End(TagEnd::Heading(_))) => self.in_heading = false,
+            Some(Event::FootnoteReference(name) | Event::Start(Tag::FootnoteDefinition(name))) => {
                 self.footnotes.push(name.clone())
             }
             _ => {}
         }
-        Some(event)
+        event
     }
 }
 

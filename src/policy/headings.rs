@@ -27,7 +27,7 @@ pub fn slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len().max("section".len()));
     let mut dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() || c == '_' {
+        if is_kana_or_kanji(c) || c.is_alphanumeric() || c == '_' {
             if dash && !out.is_empty() {
                 out.push('-');
             }
@@ -43,37 +43,56 @@ pub fn slug(text: &str) -> String {
     out
 }
 
+/// Kana and the CJK ideographs, most of a Japanese heading: letters all, known
+/// without searching the Unicode tables as `char::is_alphanumeric` does for every
+/// character beyond ASCII. A test checks each of them against it.
+fn is_kana_or_kanji(c: char) -> bool {
+    matches!(c, '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' | '\u{4E00}'..='\u{9FFF}')
+}
+
 /// Hands out ids that are unique within one document, in time linear in the
 /// number of headings however many share a title.
 #[derive(Default)]
 pub struct IdSet {
-    used: HashSet<String, Fnv>,
+    used: HashSet<String, IdHash>,
     /// Ids written `{#id}` that their first heading may still take as written.
-    granted: HashSet<String, Fnv>,
+    granted: HashSet<String, IdHash>,
     /// The next suffix to try per base, so that the thousandth "概要" does not
     /// walk past the 999 before it.
-    next: HashMap<String, u64, Fnv>,
+    next: HashMap<String, u64, IdHash>,
 }
 
-/// FNV-1a for the id sets: the ids are short and come from the document itself,
-/// so std's SipHash, which resists chosen keys, only costs time here. A document
-/// crafted to collide makes its own render slower, nothing else.
-type Fnv = BuildHasherDefault<FnvHasher>;
+/// A plain multiplicative hash for the id sets, eight bytes a turn (as rustc's
+/// own FxHash): the ids come from the document itself, so std's SipHash, which
+/// resists chosen keys, only costs time here. A document crafted to collide makes
+/// its own render slower, nothing else.
+type IdHash = BuildHasherDefault<WordHasher>;
 
-/// The state of [`Fnv`].
-pub struct FnvHasher(u64);
+/// The state of [`IdHash`].
+#[derive(Default)]
+pub struct WordHasher(u64);
 
-impl Default for FnvHasher {
-    fn default() -> Self {
-        FnvHasher(0xcbf2_9ce4_8422_2325)
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
     }
 }
 
-impl Hasher for FnvHasher {
+impl Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0 ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            self.add(u64::from_le_bytes(chunk.try_into().unwrap_or_default()));
         }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        // The length too, so that trailing zero bytes still count.
+        self.add(u64::from_le_bytes(last) ^ (rest.len() as u64) << 59);
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.add(b as u64);
     }
 
     fn finish(&self) -> u64 {
@@ -138,6 +157,14 @@ mod tests {
         assert_eq!(slug("第1章　総　則"), "第1章-総-則");
         assert_eq!(slug("!!!"), "section");
         assert_eq!(slug("a -- b"), "a-b");
+    }
+
+    #[test]
+    fn kana_and_kanji_are_letters() {
+        for c in ('\u{3000}'..='\u{ffff}').filter(|&c| is_kana_or_kanji(c)) {
+            assert!(c.is_alphanumeric(), "{c:?}");
+        }
+        assert!(!is_kana_or_kanji('・') && !is_kana_or_kanji('、'));
     }
 
     #[test]

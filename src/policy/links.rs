@@ -112,7 +112,19 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for Links<I> {
 
     fn next(&mut self) -> Option<Event<'a>> {
         loop {
-            let event = self.events.next()?;
+            let event = self.events.next();
+            // Anything but a link or an image is handed on as it came, without
+            // unwrapping it: no copy of the event.
+            if !matches!(
+                event,
+                Some(
+                    Event::Start(Tag::Link { .. } | Tag::Image { .. })
+                        | Event::End(TagEnd::Link | TagEnd::Image)
+                )
+            ) {
+                return event;
+            }
+            let event = event?;
             match event {
                 Event::Start(Tag::Link {
                     link_type,

@@ -65,12 +65,13 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for OwnMarkers<'a, I> {
         // The common case, outside a list's first item: nothing held, and an event
         // that starts no bulleted list goes straight through.
         if self.held.is_empty() {
-            let event = self.events.next()?;
-            if !matches!(event, Event::Start(Tag::List(None))) {
-                return Some(event);
+            // Handed on as it came, not unwrapped and wrapped again: no copy of the event.
+            let event = self.events.next();
+            if !matches!(event, Some(Event::Start(Tag::List(None)))) {
+                return event;
             }
             self.undecided.push(0);
-            self.held.push_back(event);
+            self.held.extend(event);
         }
         while !self.undecided.is_empty() {
             let Some(event) = self.events.next() else {

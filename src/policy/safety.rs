@@ -6,29 +6,44 @@
 //! It runs first, on pulldown-cmark's own events, so that the markup later passes
 //! write (links, generated tables) is never mistaken for the author's.
 
+use core::mem;
 use core::ops::Range;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-/// The pass: each event kept, or replaced by its safe equivalent.
+/// Raw HTML as text, headings without classes and attributes: see the module.
 pub fn raw_html_as_text<'a>(
     events: impl Iterator<Item = (Event<'a>, Range<usize>)>,
 ) -> impl Iterator<Item = (Event<'a>, Range<usize>)> {
-    events.map(|(event, range)| {
-        let event = match event {
-            Event::Html(s) | Event::InlineHtml(s) => Event::Text(s),
-            Event::Start(Tag::HtmlBlock) => Event::Start(Tag::Paragraph),
-            Event::End(TagEnd::HtmlBlock) => Event::End(TagEnd::Paragraph),
-            Event::Start(Tag::Heading { level, id, .. }) => Event::Start(Tag::Heading {
-                level,
-                id,
-                classes: Vec::new(),
-                attrs: Vec::new(),
-            }),
-            other => other,
-        };
-        (event, range)
-    })
+    RawHtmlAsText(events)
+}
+
+/// The pass. It changes events where they lie rather than building new ones, so
+/// that the event it hands on is the one it was handed, not a copy.
+struct RawHtmlAsText<I>(I);
+
+impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for RawHtmlAsText<I> {
+    type Item = (Event<'a>, Range<usize>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let mut item = self.0.next();
+        if let Some((event, _)) = &mut item {
+            match event {
+                Event::Html(s) | Event::InlineHtml(s) => {
+                    let s = mem::replace(s, CowStr::Borrowed(""));
+                    *event = Event::Text(s);
+                }
+                Event::Start(Tag::HtmlBlock) => *event = Event::Start(Tag::Paragraph),
+                Event::End(TagEnd::HtmlBlock) => *event = Event::End(TagEnd::Paragraph),
+                Event::Start(Tag::Heading { classes, attrs, .. }) => {
+                    *classes = Vec::new();
+                    *attrs = Vec::new();
+                }
+                _ => {}
+            }
+        }
+        item
+    }
 }
 
 #[cfg(test)]

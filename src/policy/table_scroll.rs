@@ -30,18 +30,16 @@ impl<'a, I: Iterator<Item = Event<'a>>> Iterator for TableScroll<'a, I> {
         if self.next.is_some() {
             return self.next.take();
         }
-        let event = self.events.next()?;
-        match event {
-            Event::Start(Tag::Table(_)) => {
-                self.next = Some(event);
-                Some(Event::Html(OPEN.into()))
-            }
-            Event::End(TagEnd::Table) => {
-                self.next = Some(Event::Html("</div>".into()));
-                Some(event)
-            }
-            _ => Some(event),
+        // Handed on as it came, not unwrapped and wrapped again: no copy of the event.
+        let event = self.events.next();
+        if matches!(event, Some(Event::Start(Tag::Table(_)))) {
+            self.next = event;
+            return Some(Event::Html(OPEN.into()));
         }
+        if matches!(event, Some(Event::End(TagEnd::Table))) {
+            self.next = Some(Event::Html("</div>".into()));
+        }
+        event
     }
 }
 

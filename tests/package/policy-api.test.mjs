@@ -47,6 +47,28 @@ test('renderPolicy returns a plain object with the html, title, language, versio
   assert.ok(p.html.includes(`id="${p.headings[2].id}"`));
 });
 
+test('headings come back whole whether or not an id or a text holds a NUL', async () => {
+  // Without a NUL the headings cross packed into one string; with one, field by field.
+  const { renderPolicy } = await policyModule();
+  const plain = renderPolicy('# T\n\n## x {#a-b}\n\n### y`z`\n\n## 3\n', config);
+  assert.deepEqual(plain.headings, [
+    { level: 1, id: 't', text: 'T' },
+    { level: 2, id: 'a-b', text: 'x' },
+    { level: 3, id: 'yz', text: 'yz' },
+    { level: 2, id: '3', text: '3' },
+  ]);
+  const nul = renderPolicy('# T\n\n## x {#a\u0000b}\n\n### y\u0000z\n', config);
+  assert.deepEqual(nul.headings, [
+    { level: 1, id: 't', text: 'T' },
+    { level: 2, id: 'a\u0000b', text: 'x' },
+    { level: 3, id: 'yz', text: 'y\u0000z' },
+  ]);
+  for (const p of [plain, nul]) {
+    assert.deepEqual(Object.keys(p), ['html', 'title', 'lang', 'version', 'headings']);
+    assert.equal(p.title, 'T');
+  }
+});
+
 test('a policy error is thrown as an Error with its line and problem', async () => {
   const { renderPolicy } = await policyModule();
   let caught;
