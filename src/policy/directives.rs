@@ -70,7 +70,15 @@ impl<'a, I: Iterator<Item = (Event<'a>, Range<usize>)>> Iterator for Directives<
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        let (event, range) = self.events.next()?;
+        let item = self.events.next();
+        // Anything but a fenced block's start goes on with one move, out of the pair.
+        if !matches!(
+            item,
+            Some((Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))), _))
+        ) {
+            return item.map(|(event, _)| event);
+        }
+        let (event, range) = item?;
         let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
             return Some(event);
         };
