@@ -268,63 +268,89 @@ fn object<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<T, D::
     T::deserialize(MapOnly(d))
 }
 
-/// An optional object: `null` or absent is `None`.
-fn opt_object<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Option<T>, D::Error> {
-    struct Opt<T>(PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Opt<T> {
-        type Value = Option<T>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str(Problem::ExpectedObject.message())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-            object(d).map(Some)
-        }
+/// Reads `null` (like an absent field) as `None`, anything else with the seed:
+/// every optional field goes through it, so `null` means "not given" alike.
+struct Optional<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for Optional<S> {
+    type Value = Option<S::Value>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_option(self)
     }
-    d.deserialize_option(Opt(PhantomData))
 }
 
-/// An array of objects, each read from an object only.
-fn objects<'de, T: Deserialize<'de>, D: Deserializer<'de>>(d: D) -> Result<Vec<T>, D::Error> {
-    items(d, false)
+impl<'de, S: DeserializeSeed<'de>> Visitor<'de> for Optional<S> {
+    type Value = Option<S::Value>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        self.0.deserialize(d).map(Some)
+    }
+}
+
+/// An optional value read with `seed`.
+fn optional<'de, D: Deserializer<'de>, S: DeserializeSeed<'de>>(
+    d: D,
+    seed: S,
+) -> Result<Option<S::Value>, D::Error> {
+    Optional(seed).deserialize(d)
+}
+
+/// A struct from an object only, as a seed.
+struct Object<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Object<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        object(d)
+    }
 }
 
 /// An array of objects; with `one_or_more`, an empty one is refused (inside the
 /// visitor, so that serde_json places it on the closing bracket's line).
-fn items<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
-    d: D,
+struct Items<T> {
     one_or_more: bool,
-) -> Result<Vec<T>, D::Error> {
-    struct Items<T>(PhantomData<T>, bool);
-    struct Item<T>(PhantomData<T>);
-    impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Item<T> {
-        type Value = T;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
-            object(d)
+    of: PhantomData<T>,
+}
+
+impl<T> Items<T> {
+    fn new(one_or_more: bool) -> Items<T> {
+        Items {
+            one_or_more,
+            of: PhantomData,
         }
     }
-    impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
-        type Value = Vec<T>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str(Problem::ExpectedArray.message())
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-            let mut out = Vec::new();
-            while let Some(item) = seq.next_element_seed(Item(PhantomData))? {
-                out.push(item);
-            }
-            if self.1 && out.is_empty() {
-                return Err(refused(Problem::NoCategories));
-            }
-            Ok(out)
-        }
+}
+
+impl<'de, T: Deserialize<'de>> DeserializeSeed<'de> for Items<T> {
+    type Value = Vec<T>;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_seq(self)
     }
-    d.deserialize_seq(Items(PhantomData, one_or_more))
+}
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for Items<T> {
+    type Value = Vec<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(Problem::ExpectedArray.message())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(item) = seq.next_element_seed(Object(PhantomData))? {
+            out.push(item);
+        }
+        if self.one_or_more && out.is_empty() {
+            return Err(refused(Problem::NoCategories));
+        }
+        Ok(out)
+    }
 }
 
 /// Reads an optional value of `T`; absent or `null` is `T::default()`.
@@ -352,28 +378,12 @@ macro_rules! shaped_object {
     ($($t:ty),*) => {$(
         impl Shaped for $t {
             fn read_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<$t>, D::Error> {
-                opt_object(d)
+                optional(d, Object(PhantomData))
             }
         }
         impl Shaped for Vec<$t> {
             fn read_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<$t>>, D::Error> {
-                struct Opt;
-                impl<'de> Visitor<'de> for Opt {
-                    type Value = Option<Vec<$t>>;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                        f.write_str(Problem::ExpectedArray.message())
-                    }
-                    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-                        Ok(None)
-                    }
-                    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-                        Ok(None)
-                    }
-                    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                        objects(d).map(Some)
-                    }
-                }
-                d.deserialize_option(Opt)
+                optional(d, Items::new(false))
             }
         }
     )*};
@@ -457,22 +467,10 @@ impl Visitor<'_> for StrRule {
     }
 }
 
-/// [`StrRule`] for an optional string: absent or `null` is `None`.
-struct OptStrRule(StrRule);
-
-impl<'de> Visitor<'de> for OptStrRule {
-    type Value = Option<String>;
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(Problem::ExpectedString.message())
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self.0).map(Some)
+impl<'de> DeserializeSeed<'de> for StrRule {
+    type Value = String;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_str(self)
     }
 }
 
@@ -482,7 +480,7 @@ fn checked<'de, D: Deserializer<'de>>(
     rule: fn(&str) -> bool,
     problem: Problem,
 ) -> Result<String, D::Error> {
-    d.deserialize_str(StrRule { rule, problem })
+    StrRule { rule, problem }.deserialize(d)
 }
 
 /// An optional string that `rule` accepts, else `problem`.
@@ -491,7 +489,7 @@ fn opt_checked<'de, D: Deserializer<'de>>(
     rule: fn(&str) -> bool,
     problem: Problem,
 ) -> Result<Option<String>, D::Error> {
-    d.deserialize_option(OptStrRule(StrRule { rule, problem }))
+    optional(d, StrRule { rule, problem })
 }
 
 /// Any non-blank string.
@@ -499,95 +497,65 @@ fn any(_: &str) -> bool {
     true
 }
 
-/// A non-blank string.
-fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    checked(d, any, Problem::Empty)
-}
-
 /// `$schema`: a string for editors, not kept.
 pub(crate) fn ignored_string<'de, D: Deserializer<'de>>(d: D) -> Result<(), D::Error> {
-    struct Opt;
-    impl<'de> Visitor<'de> for Opt {
-        type Value = ();
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str(Problem::ExpectedString.message())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-            Ok(())
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-            d.deserialize_str(self)
-        }
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
-            Ok(())
-        }
-    }
-    d.deserialize_option(Opt)
+    optional(d, PhantomData::<String>).map(drop)
 }
 
 /// A whole number in `min..=max`, else `problem`; not a whole number at all
 /// (a fraction, a string) is [`Problem::ExpectedNumber`].
-fn whole<'de, D: Deserializer<'de>>(
-    d: D,
+struct Whole {
     min: u32,
     max: u32,
     problem: Problem,
-) -> Result<u32, D::Error> {
-    struct Whole {
-        min: u32,
-        max: u32,
-        problem: Problem,
+}
+
+impl Visitor<'_> for Whole {
+    type Value = u32;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(Problem::ExpectedNumber.message())
     }
-    impl Visitor<'_> for Whole {
-        type Value = u32;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str(Problem::ExpectedNumber.message())
-        }
-        fn visit_u64<E: de::Error>(self, n: u64) -> Result<u32, E> {
-            match u32::try_from(n) {
-                Ok(n) if (self.min..=self.max).contains(&n) => Ok(n),
-                _ => Err(refused(self.problem)),
-            }
-        }
-        fn visit_i64<E: de::Error>(self, n: i64) -> Result<u32, E> {
-            match u64::try_from(n) {
-                Ok(n) => self.visit_u64(n),
-                Err(_) => Err(refused(self.problem)),
-            }
+    fn visit_u64<E: de::Error>(self, n: u64) -> Result<u32, E> {
+        match u32::try_from(n) {
+            Ok(n) if (self.min..=self.max).contains(&n) => Ok(n),
+            _ => Err(refused(self.problem)),
         }
     }
-    // Not `deserialize_any`: serde_json would enter an array or object and
-    // place the refusal at its first item.
-    d.deserialize_u64(Whole { min, max, problem })
+    fn visit_i64<E: de::Error>(self, n: i64) -> Result<u32, E> {
+        match u64::try_from(n) {
+            Ok(n) => self.visit_u64(n),
+            Err(_) => Err(refused(self.problem)),
+        }
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for Whole {
+    type Value = u32;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
+        // Not `deserialize_any`: serde_json would enter an array or object and
+        // place the refusal at its first item.
+        d.deserialize_u64(self)
+    }
 }
 
 /// `revision`: a whole number from 1.
 pub(crate) fn revision<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    whole(d, 1, u32::MAX, Problem::RevisionOutOfRange)
+    let revision = Whole {
+        min: 1,
+        max: u32::MAX,
+        problem: Problem::RevisionOutOfRange,
+    };
+    revision.deserialize(d)
 }
 
 /// `cookie.days`: 1 to 395, absent or `null` for the default.
 pub(crate) fn days<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
-    struct Opt;
-    impl<'de> Visitor<'de> for Opt {
-        type Value = u32;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str(Problem::ExpectedNumber.message())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<u32, E> {
-            Ok(DEFAULT_CONSENT_DAYS)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<u32, E> {
-            Ok(DEFAULT_CONSENT_DAYS)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<u32, D::Error> {
-            whole(d, 1, MAX_CONSENT_DAYS, Problem::DaysOutOfRange)
-        }
-    }
-    d.deserialize_option(Opt)
+    let days = Whole {
+        min: 1,
+        max: MAX_CONSENT_DAYS,
+        problem: Problem::DaysOutOfRange,
+    };
+    Ok(optional(d, days)?.unwrap_or(DEFAULT_CONSENT_DAYS))
 }
 
 /// `cookie.name`: absent or `null` for the default.
@@ -634,30 +602,27 @@ pub(crate) fn lifetime<'de, D: Deserializer<'de>>(d: D) -> Result<Lifetime, D::E
 
 /// `lang`: `ja` or `en`.
 pub(crate) fn lang<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Lang>, D::Error> {
-    struct Opt;
-    impl<'de> Visitor<'de> for Opt {
-        type Value = Option<Lang>;
+    struct Tag;
+    impl<'de> DeserializeSeed<'de> for Tag {
+        type Value = Lang;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Lang, D::Error> {
+            d.deserialize_str(self)
+        }
+    }
+    impl Visitor<'_> for Tag {
+        type Value = Lang;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str(Problem::UnknownLang.message())
         }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_str(self)
-        }
-        fn visit_str<E: de::Error>(self, s: &str) -> Result<Self::Value, E> {
+        fn visit_str<E: de::Error>(self, s: &str) -> Result<Lang, E> {
             match s {
-                "ja" => Ok(Some(Lang::Ja)),
-                "en" => Ok(Some(Lang::En)),
+                "ja" => Ok(Lang::Ja),
+                "en" => Ok(Lang::En),
                 _ => Err(refused(Problem::UnknownLang)),
             }
         }
     }
-    d.deserialize_option(Opt)
+    optional(d, Tag)
 }
 
 /// `consentMode.mode`: `basic` (the default) or `advanced`.
@@ -668,48 +633,36 @@ pub(crate) fn advanced<'de, D: Deserializer<'de>>(d: D) -> Result<bool, D::Error
 
 /// `categories`: at least one.
 pub(crate) fn categories<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Category>, D::Error> {
-    items(d, true)
+    Items::new(true).deserialize(d)
 }
 
 /// A category's `consentTypes`, as bits of [`CONSENT_TYPES`].
 pub(crate) fn consent_types<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
     struct Types;
-    struct One;
-    impl<'de> DeserializeSeed<'de> for One {
+    impl<'de> DeserializeSeed<'de> for Types {
         type Value = u8;
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<u8, D::Error> {
-            let name = checked(
-                d,
-                |s| CONSENT_TYPES.contains(&s),
-                Problem::UnknownConsentType,
-            )?;
-            let bit = CONSENT_TYPES.iter().position(|c| *c == name).unwrap_or(0);
-            Ok(1 << bit)
+            d.deserialize_seq(self)
         }
     }
     impl<'de> Visitor<'de> for Types {
-        type Value = Option<u8>;
+        type Value = u8;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str(Problem::ExpectedArray.message())
         }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_seq(self)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<u8, A::Error> {
             let mut bits = 0;
-            while let Some(bit) = seq.next_element_seed(One)? {
-                bits |= bit;
+            while let Some(name) = seq.next_element_seed(StrRule {
+                rule: |s| CONSENT_TYPES.contains(&s),
+                problem: Problem::UnknownConsentType,
+            })? {
+                let bit = CONSENT_TYPES.iter().position(|c| *c == name).unwrap_or(0);
+                bits |= 1 << bit;
             }
-            Ok(Some(bits))
+            Ok(bits)
         }
     }
-    d.deserialize_option(Types)
+    optional(d, Types)
 }
 
 /// Reads a text: a string for every language, or `{"ja": …, "en": …}`, each
@@ -786,15 +739,10 @@ impl<'de> Visitor<'de> for TextVisitor {
     }
 }
 
-/// Any non-blank text.
-fn any_text(_: &str) -> bool {
-    true
-}
-
 impl<'de> Deserialize<'de> for Text {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Text, D::Error> {
         let text = d.deserialize_any(TextVisitor {
-            rule: any_text,
+            rule: any,
             problem: Problem::Empty,
             required: true,
         })?;
@@ -823,21 +771,20 @@ pub(crate) fn version_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Tex
 
 /// `texts`: overrides of built-in texts per language, in config order.
 pub(crate) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Lang, Msg, String)>, D::Error> {
+    /// The languages, each with its texts.
     struct Langs;
-    struct Messages(Lang, Vec<(Lang, Msg, String)>);
+    /// One language's texts by key.
+    struct Messages(Lang);
+    impl<'de> DeserializeSeed<'de> for Langs {
+        type Value = Vec<(Lang, Msg, String)>;
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
     impl<'de> Visitor<'de> for Langs {
         type Value = Vec<(Lang, Msg, String)>;
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str(Problem::ExpectedObject.message())
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Vec::new())
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_map(self)
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
             let mut out = Vec::new();
@@ -855,7 +802,8 @@ pub(crate) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Lang, Msg, S
                     ));
                 }
                 seen.push(lang);
-                out = map.next_value_seed(Messages(lang, out))?;
+                let texts = map.next_value_seed(Optional(Messages(lang)))?;
+                out.extend(texts.unwrap_or_default());
             }
             Ok(out)
         }
@@ -863,7 +811,7 @@ pub(crate) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Lang, Msg, S
     impl<'de> DeserializeSeed<'de> for Messages {
         type Value = Vec<(Lang, Msg, String)>;
         fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_option(self)
+            d.deserialize_map(self)
         }
     }
     impl<'de> Visitor<'de> for Messages {
@@ -871,53 +819,31 @@ pub(crate) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Lang, Msg, S
         fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
             f.write_str(Problem::ExpectedObject.message())
         }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(self.1)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(self.1)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_map(self)
-        }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let Messages(lang, mut out) = self;
-            let first = out.len();
+            let mut out: Vec<(Lang, Msg, String)> = Vec::new();
             while let Some(key) = map.next_key::<String>()? {
                 let Some(msg) = Msg::from_name(&key) else {
                     return Err(refused_key(&key, Problem::UnknownText));
                 };
-                if out[first..].iter().any(|(_, m, _)| *m == msg) {
+                if out.iter().any(|(_, m, _)| *m == msg) {
                     return Err(refused_key(
                         &key,
                         Problem::Syntax(SyntaxError::DuplicateKey),
                     ));
                 }
-                let text = map.next_value_seed(Checked)?;
-                out.push((lang, msg, text));
+                let text = map.next_value_seed(StrRule {
+                    rule: any,
+                    problem: Problem::Empty,
+                })?;
+                out.push((self.0, msg, text));
             }
             Ok(out)
         }
     }
-    /// A non-blank string.
-    struct Checked;
-    impl<'de> DeserializeSeed<'de> for Checked {
-        type Value = String;
-        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
-            string(d)
-        }
-    }
-    d.deserialize_option(Langs)
+    Ok(optional(d, Langs)?.unwrap_or_default())
 }
 
-/// `receipts`: absent or `null` for none.
-impl Shaped for Receipts {
-    fn read_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Receipts>, D::Error> {
-        opt_object(d)
-    }
-}
-
-/// `receipts`, read from an object only.
+/// `receipts`, read from an object only; absent or `null` for none.
 pub(crate) fn receipts<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Receipts>, D::Error> {
-    Receipts::read_opt(d)
+    optional(d, Object(PhantomData))
 }
