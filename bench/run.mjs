@@ -58,6 +58,14 @@ function ensurePackages() {
   }
 }
 
+/** The bare pulldown-cmark module for the policy figures, which `./dev bench` builds. */
+function checkBenchModule() {
+  const wasm = join(repo, 'target/bench/pulldown_cmark_bg.wasm');
+  if (ONLY !== 'banner' && !existsSync(wasm)) {
+    throw new Error('target/bench/ lacks the bare pulldown-cmark module: run ./dev bench, which builds it');
+  }
+}
+
 async function snapshotDist(scratch) {
   const dist = join(repo, 'dist');
   const need = ['doui.js', 'doui_bg.wasm', 'doui.css', 'doui-policy.js', 'doui_policy_bg.wasm'];
@@ -277,6 +285,9 @@ async function policyPage(env) {
 
 async function policyBench(env) {
   const renderers = ['doui', 'markdown-it'];
+  // Bare pulldown-cmark only warm: how close the engine behind the same boundary
+  // comes, the ceiling for doui's warm figure.
+  const warmRenderers = [...renderers, 'pulldown-cmark'];
   const cold = [];
   const warm = [];
   const nDocs = env.docs.length + 1; // the last one is every document concatenated
@@ -299,7 +310,7 @@ async function policyBench(env) {
     log(`policy: cold run ${r + 1}/${RUNS} done`);
   }
   for (let r = 0; r < WARM_RUNS; r++) {
-    for (const which of rotate(renderers, r)) {
+    for (const which of rotate(warmRenderers, r)) {
       const p = await policyPage(env);
       try {
         for (let i = 0; i < nDocs; i++) {
@@ -378,7 +389,7 @@ function summarizeBanner(runs, names) {
 function summarizePolicy(p) {
   const rows = p.docs.map((doc, i) => {
     const row = { doc, bytes: p.bytes?.[i] ?? null };
-    for (const which of ['doui', 'markdown-it']) {
+    for (const which of ['doui', 'markdown-it', 'pulldown-cmark']) {
       const c = p.cold.filter((x) => x.renderer === which && x.doc === i && !x.error);
       const w = p.warm.filter((x) => x.renderer === which && x.doc === i && !x.error);
       const warmMs = median(w.flatMap((x) => x.perRender));
@@ -450,12 +461,14 @@ function bannerTables(s, names) {
 }
 
 function policyTable(rows) {
-  let md = '| document | KB | doui warm ms | markdown-it warm ms | doui MB/s | markdown-it MB/s | doui speed ÷ markdown-it | doui cold ms (load + first render) | markdown-it cold ms | doui/markdown-it cold |\n';
-  md += '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+  let md = '| document | KB | doui warm ms | markdown-it warm ms | bare pulldown-cmark warm ms | doui MB/s | markdown-it MB/s | doui speed ÷ markdown-it | bare pulldown-cmark speed ÷ markdown-it | doui cold ms (load + first render) | markdown-it cold ms | doui/markdown-it cold |\n';
+  md += '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n';
+  const speed = (a, b) => (a.mbPerS && b.mbPerS ? fmt(a.mbPerS / b.mbPerS, 2) : '–');
   for (const r of rows) {
     const d = r.doui;
     const m = r['markdown-it'];
-    md += `| ${r.doc} | ${fmt(r.bytes / 1024, 1)} | ${fmt(d.warmMs, 3)} | ${fmt(m.warmMs, 3)} | ${fmt(d.mbPerS, 1)} | ${fmt(m.mbPerS, 1)} | ${d.mbPerS && m.mbPerS ? fmt(d.mbPerS / m.mbPerS, 2) : '–'} | ${fmt(d.coldMs, 1)} (${fmt(d.coldLoadMs, 1)} + ${fmt(d.coldFirstRenderMs, 1)}) | ${fmt(m.coldMs, 1)} (${fmt(m.coldLoadMs, 1)} + ${fmt(m.coldFirstRenderMs, 1)}) | ${ratio(d.coldMs, m.coldMs)} |\n`;
+    const b = r['pulldown-cmark'];
+    md += `| ${r.doc} | ${fmt(r.bytes / 1024, 1)} | ${fmt(d.warmMs, 3)} | ${fmt(m.warmMs, 3)} | ${fmt(b.warmMs, 3)} | ${fmt(d.mbPerS, 1)} | ${fmt(m.mbPerS, 1)} | ${speed(d, m)} | ${speed(b, m)} | ${fmt(d.coldMs, 1)} (${fmt(d.coldLoadMs, 1)} + ${fmt(d.coldFirstRenderMs, 1)}) | ${fmt(m.coldMs, 1)} (${fmt(m.coldLoadMs, 1)} + ${fmt(m.coldFirstRenderMs, 1)}) | ${ratio(d.coldMs, m.coldMs)} |\n`;
   }
   return md;
 }
@@ -522,7 +535,7 @@ function goals(bs, ps, largest, native) {
     check(speed !== null ? speed >= 3 : null, `policy module ≥ 3× markdown-it's warm throughput — ${fmt(speed, 2)}× on all documents concatenated (per document: ${ps
       .slice(0, -1)
       .map((r) => (r.doui.mbPerS && r['markdown-it'].mbPerS ? fmt(r.doui.mbPerS / r['markdown-it'].mbPerS, 2) : '–'))
-      .join(', ')})`);
+      .join(', ')}); bare pulldown-cmark behind the same boundary: ${fmt(all['pulldown-cmark'].mbPerS && all['markdown-it'].mbPerS ? all['pulldown-cmark'].mbPerS / all['markdown-it'].mbPerS : null, 2)}×`);
     const big = ps.find((r) => r.doc === largest);
     check(big?.doui.coldMs != null ? big.doui.coldMs < 50 : null, `cold first render of the largest seed (${largest}) < 50 ms, module fetch and compile included — ${fmt(big?.doui.coldMs, 1)} ms`);
   }
@@ -548,6 +561,7 @@ async function main() {
   let server;
   let browser;
   try {
+    checkBenchModule();
     const dist = await snapshotDist(scratch);
     server = await startServer({ hosts: ['127.0.0.1', '127.0.0.2'], mounts: [['/', site]] });
     const [origin, third] = server.urls;
@@ -607,7 +621,7 @@ async function main() {
     if (results.bannerSummary) md += '## Banner\n\n' + bannerTables(results.bannerSummary, names) + '\n';
     if (results.policySummary) {
       md += '## Policy renderer\n\n';
-      md += `doui: \`renderPolicy(markdown, config)\` of dist/doui-policy.js with the demo config; markdown-it: \`markdownit().render(markdown)\` (default preset: raw HTML escaped, tables and strikethrough on). `;
+      md += `doui: \`renderPolicy(markdown, config)\` of dist/doui-policy.js with the demo config; markdown-it: \`markdownit().render(markdown)\` (default preset: raw HTML escaped, tables and strikethrough on); bare pulldown-cmark: doui's Markdown options and pulldown-cmark's own writer behind the same wasm-bindgen string boundary, built as the policy module is (bench/pulldown-cmark), warm only. `;
       md += `Warm: median time per render over ${WARM_RUNS} pages × 9 timed loops of N renders each (N chosen so a loop lasts ≥ 40 ms). `;
       md += `Cold: median of ${RUNS} fresh pages, from starting the module import to the end of the first render (module fetch, compile and instantiation included; the Markdown is fetched beforehand).\n\n`;
       md += policyTable(results.policySummary);

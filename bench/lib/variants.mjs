@@ -324,6 +324,9 @@ export async function buildSite({ repo, dist, site, third }) {
   await writeFile(join(site, 'klaro/config.js'), klaroConfig(config));
   // markdown-it's browser build, for the renderer comparison.
   await cp(join(mods, 'markdown-it/dist/browser/markdown-it.esm.min.mjs'), join(site, 'md/markdown-it.esm.min.mjs'));
+  // Bare pulldown-cmark as a wasm module (bench/pulldown-cmark, built by ./dev bench;
+  // run.mjs checks it is there when the policy figures are wanted).
+  await cp(join(repo, 'target/bench'), join(site, 'pulldown-cmark'), { recursive: true, force: true }).catch(() => {});
 
   await cp(dist, join(site, 'doui-pre/dist'), { recursive: true });
   await writeFile(join(site, 'doui-pre/doui-config.json'), configText);

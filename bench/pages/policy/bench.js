@@ -1,11 +1,14 @@
 // The policy-renderer benchmark, driven from run.mjs through page.evaluate.
 //
-// Two renderers on the same Markdown:
+// Three renderers on the same Markdown:
 //   doui       the policy module of dist/ (doui-policy.js + doui_policy_bg.wasm),
 //              renderPolicy(markdown, configJson) with the demo site's config;
 //   markdown-it  its browser build, new markdownit() (the "default" preset: raw
 //              HTML off, so raw HTML is escaped as doui does; tables and
-//              strikethrough on; no footnotes, front matter or directives).
+//              strikethrough on; no footnotes, front matter or directives);
+//   pulldown-cmark  bare pulldown-cmark with doui's options behind the same
+//              wasm-bindgen string boundary (bench/pulldown-cmark), warm only:
+//              what the engine and the boundary cost without doui's passes.
 //
 // performance.now() is coarse here (0.1 ms), so warm timings are loops of many
 // renders, never single calls.
@@ -27,6 +30,11 @@ async function load(which) {
     const m = await import('/doui/dist/doui-policy.js');
     await m.default({ module_or_path: new URL('/doui/dist/doui_policy_bg.wasm', location.href) });
     return (md) => m.renderPolicy(md, inputs.config ?? undefined).html;
+  }
+  if (which === 'pulldown-cmark') {
+    const m = await import('/pulldown-cmark/pulldown_cmark.js');
+    await m.default({ module_or_path: new URL('/pulldown-cmark/pulldown_cmark_bg.wasm', location.href) });
+    return (md) => m.renderBare(md);
   }
   const { default: markdownit } = await import('/md/markdown-it.esm.min.mjs');
   const md = markdownit();
