@@ -56,7 +56,7 @@ impl<'a, 'w, I> HeadingIds<'a, 'w, I> {
 
     /// Gives every heading its id, once all events have been written into `html`.
     pub fn finish(self, html: &str) -> Outline {
-        let mut ids = IdSet::default();
+        let mut ids = IdSet::with_capacity(self.headings.len() + self.footnotes.len() + 1);
         ids.reserve(TOC_TITLE_ID);
         for name in &self.footnotes {
             ids.reserve(name);
@@ -69,7 +69,7 @@ impl<'a, 'w, I> HeadingIds<'a, 'w, I> {
         for h in self.headings {
             let id = match &h.id {
                 Some(id) => ids.explicit(id),
-                None => ids.unique(&slug(&h.text)),
+                None => ids.unique(slug(&h.text)),
             };
             // The writer wrote `<hN` there, after a newline unless one ended the
             // HTML before it, and after the contents' placeholder when the pass that

@@ -101,6 +101,14 @@ impl Hasher for WordHasher {
 }
 
 impl IdSet {
+    /// Room for `n` ids before any set grows.
+    pub fn with_capacity(n: usize) -> Self {
+        IdSet {
+            used: HashSet::with_capacity_and_hasher(n, IdHash::default()),
+            ..IdSet::default()
+        }
+    }
+
     /// Marks `id` as taken by something other than a heading: the contents' title,
     /// a footnote (pulldown-cmark writes its label as the id).
     pub fn reserve(&mut self, id: &str) {
@@ -122,18 +130,19 @@ impl IdSet {
         if self.granted.remove(id) {
             id.to_string()
         } else {
-            self.unique(id)
+            self.unique(id.to_string())
         }
     }
 
     /// `base`, or `base-2`, `base-3`… if taken.
-    pub fn unique(&mut self, base: &str) -> String {
-        if self.used.insert(base.to_string()) {
-            return base.to_string();
+    pub fn unique(&mut self, base: String) -> String {
+        if !self.used.contains(&base) {
+            self.used.insert(base.clone());
+            return base;
         }
-        let n = self.next.entry(base.to_string()).or_insert(2);
+        let n = self.next.entry(base.clone()).or_insert(2);
         loop {
-            let mut id = base.to_string();
+            let mut id = base.clone();
             id.push('-');
             push_uint(&mut id, *n);
             *n += 1;
@@ -171,9 +180,9 @@ mod tests {
     fn unique_ids() {
         let mut ids = IdSet::default();
         ids.reserve("x-2");
-        assert_eq!(ids.unique("x"), "x");
-        assert_eq!(ids.unique("x"), "x-3");
-        assert_eq!(ids.unique("x"), "x-4");
+        assert_eq!(ids.unique("x".into()), "x");
+        assert_eq!(ids.unique("x".into()), "x-3");
+        assert_eq!(ids.unique("x".into()), "x-4");
     }
 
     #[test]
@@ -184,7 +193,7 @@ mod tests {
             ids.grant(id);
         }
         // A generated id never takes an id granted to a later heading.
-        assert_eq!(ids.unique("later"), "later-2");
+        assert_eq!(ids.unique("later".into()), "later-2");
         assert_eq!(ids.explicit("dup"), "dup");
         assert_eq!(ids.explicit("dup"), "dup-2");
         assert_eq!(ids.explicit("later"), "later");
