@@ -101,7 +101,7 @@ impl Hasher for WordHasher {
 }
 
 impl IdSet {
-    /// Room for `n` ids before any set grows.
+    /// Room for `n` ids in use before the set of them grows.
     pub fn with_capacity(n: usize) -> Self {
         IdSet {
             used: HashSet::with_capacity_and_hasher(n, IdHash::default()),
