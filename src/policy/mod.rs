@@ -19,6 +19,7 @@ mod front_matter;
 mod heading_ids;
 mod headings;
 mod links;
+mod options;
 mod own_markers;
 mod safety;
 mod table_scroll;
@@ -27,11 +28,12 @@ mod tables;
 use core::cell::Cell;
 use core::fmt;
 
-use pulldown_cmark::{Options, Parser};
+use pulldown_cmark::Parser;
 
 pub use front_matter::{FrontMatter, FrontMatterProblem};
 pub use headings::{slug, TocEntry};
 pub use links::{classify, Target};
+pub use options::options;
 pub use tables::Directive;
 
 use crate::config::Config;
@@ -200,17 +202,6 @@ pub fn version(source: &str) -> String {
     let mut s = String::new();
     push_hex(&mut s, h ^ (h >> 32), 8);
     s
-}
-
-/// The Markdown extensions policies are written with: GitHub tables, footnotes,
-/// strikethrough and task lists, and `{#id}` after a heading. Smart punctuation stays
-/// off: legal texts are quoted as written.
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 /// Renders a policy. `config` fills the `doui-cookies` and `doui-transmissions` tables.

@@ -3,17 +3,13 @@
 //! markdown-it, so that its figures show what the Markdown engine and the string
 //! boundary alone cost, without doui's passes, ids, contents and tables.
 
-use pulldown_cmark::{html, Options, Parser};
+use pulldown_cmark::{html, Parser};
 use wasm_bindgen::prelude::*;
 
-/// doui's Markdown options (`doui::policy::options`; a test keeps them equal).
-pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
+// doui's own Markdown options, from the file the policy module compiles.
+#[path = "../../../src/policy/options.rs"]
+mod options;
+use options::options;
 
 /// Markdown to HTML with pulldown-cmark's own writer, into a string sized as doui
 /// sizes its own.
@@ -26,11 +22,6 @@ pub fn render_bare(markdown: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn the_options_are_doui_s() {
-        assert_eq!(super::options(), doui::policy::options());
-    }
-
     #[test]
     fn renders_as_pulldown_cmark_does() {
         assert_eq!(
