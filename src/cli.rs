@@ -175,15 +175,9 @@ fn command(args: &[String], read_file: ReadFile, out: &mut Outcome) -> Result<()
                         let tag = it
                             .next()
                             .ok_or_else(|| Failure::usage("--lang needs ja or en"))?;
-                        lang = Some(match *tag {
-                            "ja" => Lang::Ja,
-                            "en" => Lang::En,
-                            other => {
-                                return Err(Failure::usage(&format!(
-                                    "--lang {other}: the languages are ja and en"
-                                )))
-                            }
-                        });
+                        lang = Some(Lang::from_key(tag).ok_or_else(|| {
+                            Failure::usage(&format!("--lang {tag}: the languages are ja and en"))
+                        })?);
                     }
                     "--head" => {
                         head = Some(

@@ -29,6 +29,16 @@ impl Lang {
         }
     }
 
+    /// The language whose [`Lang::tag`] is exactly `key`: config keys and values,
+    /// and the command line's `--lang`, name a language by its tag alone.
+    pub fn from_key(key: &str) -> Option<Lang> {
+        match key {
+            "ja" => Some(Lang::Ja),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
     /// Matches a language tag (`ja`, `ja-JP`, `EN-us`) by its primary subtag.
     pub fn from_tag(tag: &str) -> Option<Lang> {
         let primary = split_ascii(tag, b"-_").next().unwrap_or("");

@@ -615,11 +615,7 @@ pub(crate) fn lang<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Lang>, D::E
             f.write_str(Problem::UnknownLang.message())
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<Lang, E> {
-            match s {
-                "ja" => Ok(Lang::Ja),
-                "en" => Ok(Lang::En),
-                _ => Err(refused(Problem::UnknownLang)),
-            }
+            Lang::from_key(s).ok_or_else(|| refused(Problem::UnknownLang))
         }
     }
     optional(d, Tag)
@@ -790,10 +786,8 @@ pub(crate) fn texts<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(Lang, Msg, S
             let mut out = Vec::new();
             let mut seen = Vec::new();
             while let Some(key) = map.next_key::<String>()? {
-                let lang = match key.as_str() {
-                    "ja" => Lang::Ja,
-                    "en" => Lang::En,
-                    _ => return Err(refused_key(&key, Problem::UnknownField)),
+                let Some(lang) = Lang::from_key(&key) else {
+                    return Err(refused_key(&key, Problem::UnknownField));
                 };
                 if seen.contains(&lang) {
                     return Err(refused_key(

@@ -148,7 +148,7 @@ one_of!(ConsentType, "A Google Consent Mode v2 type.", CONSENT_TYPES);
 one_of!(
     LangTag,
     "A language doui speaks: `ja` (日本語) or `en` (English).",
-    ["ja", "en"]
+    BuiltinLang::ALL.map(BuiltinLang::tag)
 );
 one_of!(
     Mode,
@@ -173,50 +173,42 @@ fn per_language_schema<T: JsonSchema>(generator: &mut SchemaGenerator, doc: &str
     })
 }
 
-impl JsonSchema for Text {
-    fn schema_name() -> Cow<'static, str> {
-        "Text".into()
-    }
+/// Declares that `$name`'s schema is a `$one` for every language, or one per language.
+macro_rules! per_language {
+    ($name:ident, $one:ty, $doc:literal) => {
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
 
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        per_language_schema::<NonBlank>(
-            generator,
-            "A text for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}.",
-        )
-    }
+            fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+                per_language_schema::<$one>(generator, $doc)
+            }
+        }
+    };
 }
+
+per_language!(
+    Text,
+    NonBlank,
+    "A text for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}."
+);
 
 /// Policy versions, one for every language or one per language.
 pub struct VersionText;
-
-impl JsonSchema for VersionText {
-    fn schema_name() -> Cow<'static, str> {
-        "VersionText".into()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        per_language_schema::<PolicyVersion>(
-            generator,
-            "A policy version for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}.",
-        )
-    }
-}
+per_language!(
+    VersionText,
+    PolicyVersion,
+    "A policy version for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}."
+);
 
 /// URLs, one for every language or one per language.
 pub struct UrlText;
-
-impl JsonSchema for UrlText {
-    fn schema_name() -> Cow<'static, str> {
-        "UrlText".into()
-    }
-
-    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
-        per_language_schema::<Url>(
-            generator,
-            "A URL for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}.",
-        )
-    }
-}
+per_language!(
+    UrlText,
+    Url,
+    "A URL for every language, or per language: {\"ja\": \"…\", \"en\": \"…\"}."
+);
 
 /// Overrides of the built-in texts, per language.
 pub struct Texts;
